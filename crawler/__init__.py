@@ -1,0 +1,1 @@
+"""newsdesk crawler: site declarations, spiders, extraction and the command line."""

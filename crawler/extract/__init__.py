@@ -1,0 +1,1 @@
+"""Article extraction: from a downloaded page to an Article item."""

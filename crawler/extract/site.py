@@ -1,0 +1,79 @@
+"""Extraction driven by a site declaration's selectors."""
+
+from __future__ import annotations
+
+from parsel import Selector, SelectorList
+from scrapy.http import TextResponse
+
+from crawler.items import Article
+from crawler.loaders import ArticleLoader
+from crawler.processors import compile_boilerplate, normalize_text, parse_dateline
+from crawler.sites import Site
+
+_TEXT = ".//text()[not(ancestor::script) and not(ancestor::style)] | .//br"
+
+
+def select(response: TextResponse | Selector, selector: str) -> SelectorList[Selector]:
+    """Run one declared selector: CSS, or XPath when prefixed with ``xpath:``."""
+    if selector.startswith("xpath:"):
+        return response.xpath(selector.removeprefix("xpath:"))
+    return response.css(selector)
+
+
+def node_text(node: Selector) -> str:
+    """The text of a matched node: a string match as is, an element's visible text.
+
+    ``<br>`` counts as a space, so lines it separates do not run together.
+    """
+    if isinstance(node.root, str):
+        return node.root
+    parts = node.xpath(_TEXT)
+    return "".join(p.root if isinstance(p.root, str) else " " for p in parts)
+
+
+class SiteExtractor:
+    """Turns a page of one declared site into an :class:`Article`."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.boilerplate = compile_boilerplate(site.boilerplate)
+
+    def extract(self, response: TextResponse) -> Article:
+        loader = ArticleLoader(response=response, boilerplate=self.boilerplate)
+        provenance: dict[str, str] = {}
+        for field, selectors in self.site.selectors.items():
+            if self._add_first_match(loader, response, field, selectors):
+                provenance[field] = "selector"
+        if self.site.dateline:
+            self._add_dateline(loader, provenance)
+        if self.site.language and "language" not in provenance:
+            loader.add_value("language", self.site.language)
+            provenance["language"] = "site"
+        article: Article = loader.load_item()
+        article["provenance"] = provenance
+        return article
+
+    def _add_first_match(
+        self, loader: ArticleLoader, response: TextResponse, field: str, selectors: tuple[str, ...]
+    ) -> bool:
+        """Add the values of the first selector that yields a non-empty value."""
+        for selector in selectors:
+            texts = [node_text(node) for node in select(response, selector)]
+            if any(normalize_text(t) for t in texts):
+                loader.add_value(field, texts)
+                if loader.get_output_value(field):
+                    return True
+                loader.replace_value(field, None)
+        return False
+
+    def _add_dateline(self, loader: ArticleLoader, provenance: dict[str, str]) -> None:
+        first = (loader.get_collected_values("body") or [""])[0]
+        dateline = parse_dateline(first)
+        if dateline is None:
+            return
+        published, source = dateline
+        loader.add_value("dateline_source", source)
+        provenance["dateline_source"] = "dateline"
+        if "published" not in provenance:
+            loader.add_value("published", published)
+            provenance["published"] = "dateline"

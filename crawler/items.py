@@ -1,0 +1,34 @@
+"""The Article item: one news story as the pipelines receive it."""
+
+from __future__ import annotations
+
+import scrapy
+
+
+class Article(scrapy.Item):
+    """A structured news article.
+
+    ``provenance`` maps each filled field to the source that filled it
+    (``selector``, ``dateline``, ``meta``, ...), so a reader of the database can
+    tell a site selector's value from a fallback's.
+    """
+
+    url = scrapy.Field()  # the URL fetched
+    canonical_url = scrapy.Field()  # the story's key: see crawler.urls.canonicalize
+    site = scrapy.Field()
+    title = scrapy.Field()
+    authors = scrapy.Field()  # list of names
+    published = scrapy.Field()  # ISO 8601 date or datetime
+    modified = scrapy.Field()
+    dateline_source = scrapy.Field()  # e.g. "EIRNS" from "April 30, 2022 (EIRNS)—"
+    section = scrapy.Field()
+    tags = scrapy.Field()  # list
+    language = scrapy.Field()
+    lead = scrapy.Field()
+    body = scrapy.Field()  # paragraphs joined by a blank line
+    image = scrapy.Field()
+    provenance = scrapy.Field()  # {field: source}
+    fetched_at = scrapy.Field()
+    # Set by the pipelines.
+    content_hash = scrapy.Field()
+    word_count = scrapy.Field()

@@ -1,0 +1,47 @@
+"""Scrapy settings for newsdesk.
+
+Every project-specific setting is prefixed ``NEWSDESK_`` and read once by the
+component that owns it (in its ``from_crawler``).
+"""
+
+from __future__ import annotations
+
+BOT_NAME = "newsdesk"
+
+SPIDER_MODULES: list[str] = []
+SPIDER_LOADER_CLASS = "crawler.spiderloader.SiteSpiderLoader"
+
+USER_AGENT = "newsdesk/0.1 (+https://github.com/newsdesk/newsdesk)"
+ROBOTSTXT_OBEY = True
+
+# Politeness: a nightly crawl is not in a hurry.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 10.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_TIMES = 2
+DEPTH_LIMIT = 5
+
+ITEM_PIPELINES = {
+    "pipelines.validate.ValidatePipeline": 100,
+    "pipelines.dedup.DedupPipeline": 200,
+    "pipelines.store.StorePipeline": 300,
+}
+
+# Where articles go; `newsdesk crawl --db PATH` and `-s NEWSDESK_DB_PATH=...` override it.
+NEWSDESK_DB_PATH = "output/news.db"
+# Articles written per transaction.
+NEWSDESK_STORE_BATCH_SIZE = 50
+# Extra folder of site declarations (*.toml) besides the bundled ones.
+NEWSDESK_SITES_DIR = ""
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.logformatter.NewsLogFormatter"

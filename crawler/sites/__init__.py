@@ -1,0 +1,232 @@
+"""Site declarations: one TOML file per news site, validated on load.
+
+A declaration is data, not code: the site's domains, where discovery starts,
+which URLs are articles and which are listing pages to follow, the selectors
+for each field and the site's boilerplate lines. See ``eirns.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from parsel.csstranslator import HTMLTranslator
+
+BUNDLED_DIR = Path(__file__).parent
+FIELDS = ("title", "body", "published", "modified", "authors", "section", "lead", "tags", "image")
+REQUIRED_SELECTORS = ("title", "body")
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_KEYS = {
+    "name",
+    "title",
+    "domains",
+    "start_urls",
+    "language",
+    "urls",
+    "selectors",
+    "boilerplate",
+    "dateline",
+}
+
+
+class SiteError(ValueError):
+    """A site declaration is invalid; the message names the site and the field."""
+
+
+@dataclass(frozen=True)
+class Site:
+    """One declared news site."""
+
+    name: str
+    title: str
+    domains: tuple[str, ...]
+    start_urls: tuple[str, ...]
+    article_urls: tuple[str, ...]
+    follow_urls: tuple[str, ...] = ()
+    deny_urls: tuple[str, ...] = ()
+    selectors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    boilerplate: tuple[str, ...] = ()
+    language: str | None = None
+    dateline: bool = False
+    source: str = "<memory>"
+
+    @cached_property
+    def origin(self) -> str:
+        """Scheme and host of the first start URL, e.g. ``https://larouchepub.com``."""
+        parts = urlsplit(self.start_urls[0])
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @cached_property
+    def _article_res(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p) for p in self.article_urls)
+
+    @cached_property
+    def _follow_res(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p) for p in self.follow_urls)
+
+    @cached_property
+    def _deny_res(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p) for p in self.deny_urls)
+
+    def is_article(self, url: str) -> bool:
+        """Whether the URL's path (and query) matches an article rule."""
+        target = _path_and_query(url)
+        return not _matches(self._deny_res, target) and _matches(self._article_res, target)
+
+    def is_listing(self, url: str) -> bool:
+        """Whether the URL is a listing page to follow for more links."""
+        target = _path_and_query(url)
+        return not _matches(self._deny_res, target) and _matches(self._follow_res, target)
+
+
+def _path_and_query(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.path or '/'}?{parts.query}" if parts.query else parts.path or "/"
+
+
+def _matches(patterns: Iterable[re.Pattern[str]], target: str) -> bool:
+    return any(p.search(target) for p in patterns)
+
+
+def parse_site(data: dict[str, Any], source: str) -> Site:
+    """Validate a declaration's data and build the :class:`Site`.
+
+    >>> parse_site({"name": "x", "domains": ["x.test"]}, "x.toml")
+    Traceback (most recent call last):
+    ...
+    crawler.sites.SiteError: x.toml: site 'x': field 'start_urls' is required
+    """
+    name = data.get("name")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise SiteError(f"{source}: field 'name' must be a lowercase identifier, got {name!r}")
+    check = _Checker(source, name)
+    check.no_unknown_keys(data, _KEYS, "")
+    urls = data.get("urls", {})
+    check.is_table(urls, "urls")
+    check.no_unknown_keys(urls, {"article", "follow", "deny"}, "urls.")
+    selectors = data.get("selectors", {})
+    check.is_table(selectors, "selectors")
+    check.no_unknown_keys(selectors, set(FIELDS), "selectors.")
+    site = Site(
+        name=name,
+        title=check.string(data, "title", default=name),
+        domains=check.strings(data, "domains", required=True),
+        start_urls=check.strings(data, "start_urls", required=True),
+        article_urls=check.patterns(urls, "article", required=True, prefix="urls."),
+        follow_urls=check.patterns(urls, "follow", prefix="urls."),
+        deny_urls=check.patterns(urls, "deny", prefix="urls."),
+        selectors={f: check.selectors(selectors, f) for f in FIELDS if f in selectors},
+        boilerplate=check.patterns(data, "boilerplate"),
+        language=check.string(data, "language", default=None),
+        dateline=check.boolean(data, "dateline"),
+        source=source,
+    )
+    for required in REQUIRED_SELECTORS:
+        if required not in site.selectors:
+            check.fail(f"selectors.{required}", "is required")
+    for url in site.start_urls:
+        host = urlsplit(url).hostname or ""
+        if urlsplit(url).scheme not in ("http", "https") or not _in_domains(host, site.domains):
+            check.fail("start_urls", f"{url!r} is not an http(s) URL on {list(site.domains)}")
+    return site
+
+
+def _in_domains(host: str, domains: Iterable[str]) -> bool:
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+@dataclass
+class _Checker:
+    source: str
+    site: str
+
+    def fail(self, key: str, problem: str) -> None:
+        raise SiteError(f"{self.source}: site {self.site!r}: field {key!r} {problem}")
+
+    def no_unknown_keys(self, data: dict[str, Any], known: set[str], prefix: str) -> None:
+        for key in sorted(set(data) - known):
+            self.fail(prefix + key, f"is not a known field (known: {', '.join(sorted(known))})")
+
+    def is_table(self, value: Any, key: str) -> None:
+        if not isinstance(value, dict):
+            self.fail(key, "must be a table")
+
+    def string(self, data: dict[str, Any], key: str, default: str | None) -> Any:
+        value = data.get(key, default)
+        if value is not None and not isinstance(value, str):
+            self.fail(key, f"must be a string, got {value!r}")
+        return value
+
+    def boolean(self, data: dict[str, Any], key: str) -> bool:
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            self.fail(key, f"must be true or false, got {value!r}")
+        return bool(value)
+
+    def strings(
+        self, data: dict[str, Any], key: str, required: bool = False, prefix: str = ""
+    ) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            self.fail(prefix + key, f"must be a list of non-empty strings, got {value!r}")
+        if required and not value:
+            self.fail(prefix + key, "is required")
+        return tuple(value)
+
+    def patterns(
+        self, data: dict[str, Any], key: str, required: bool = False, prefix: str = ""
+    ) -> tuple[str, ...]:
+        values = self.strings(data, key, required, prefix)
+        for pattern in values:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                self.fail(prefix + key, f"has an invalid regular expression {pattern!r}: {exc}")
+        return values
+
+    def selectors(self, data: dict[str, Any], key: str) -> tuple[str, ...]:
+        values = self.strings(data, key, required=True, prefix="selectors.")
+        for selector in values:
+            if not selector.startswith("xpath:"):
+                try:
+                    HTMLTranslator().css_to_xpath(selector)
+                except Exception as exc:  # cssselect raises several error types
+                    self.fail(
+                        f"selectors.{key}", f"has an invalid CSS selector {selector!r}: {exc}"
+                    )
+        return values
+
+
+def load_site_file(path: Path) -> Site:
+    """Read and validate one ``<name>.toml`` declaration."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SiteError(f"{path}: cannot read site declaration: {exc}") from exc
+    site = parse_site(data, str(path))
+    if site.name != path.stem:
+        raise SiteError(f"{path}: site {site.name!r}: field 'name' must match the file name")
+    return site
+
+
+def load_sites(extra_dir: str | Path | None = None) -> dict[str, Site]:
+    """All declared sites by name: the bundled ones, then those in ``extra_dir``."""
+    sites: dict[str, Site] = {}
+    dirs = [BUNDLED_DIR] + ([Path(extra_dir)] if extra_dir else [])
+    for directory in dirs:
+        if not directory.is_dir():
+            raise SiteError(f"{directory}: sites folder does not exist")
+        for path in sorted(directory.glob("*.toml")):
+            site = load_site_file(path)
+            if site.name in sites:
+                raise SiteError(f"{path}: site {site.name!r} is declared twice")
+            sites[site.name] = site
+    return sites

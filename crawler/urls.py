@@ -1,0 +1,63 @@
+"""Canonical URLs: the key under which a story is stored."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
+
+TRACKING_PARAMS = re.compile(
+    r"^(?:utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|yclid|_ga|igshid|"
+    r"ocid|cmpid|ito|at_medium|at_campaign|ref|ref_src|smid|share)$",
+    re.IGNORECASE,
+)
+
+
+def strip_tracking(url: str) -> str:
+    """Remove tracking query parameters (``utm_*``, ``fbclid``, ...).
+
+    >>> strip_tracking("https://x.test/a?id=3&utm_source=nl&fbclid=z")
+    'https://x.test/a?id=3'
+    """
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    keep = [p for p in parts.query.split("&") if not TRACKING_PARAMS.match(p.split("=", 1)[0])]
+    return urlunsplit(parts._replace(query="&".join(keep)))
+
+
+def canonicalize(url: str) -> str:
+    """Canonical form of an article URL.
+
+    Lower-case scheme and host, no ``www.``, no default port, no fragment, no
+    tracking parameters, sorted query, no trailing slash after a file path.
+
+    >>> canonicalize("HTTPS://WWW.Example.com:443/News/a.html/?utm_source=x&b=2&a=1#top")
+    'https://example.com/News/a.html?a=1&b=2'
+    >>> canonicalize("http://example.com")
+    'http://example.com/'
+    """
+    url = canonicalize_url(strip_tracking(url), keep_fragments=False)
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    port = parts.port
+    if port and (parts.scheme, port) not in (("http", 80), ("https", 443)):
+        host = f"{host}:{port}"
+    path = parts.path or "/"
+    if len(path) > 1 and path.endswith("/") and "." in path.rstrip("/").rsplit("/", 1)[-1]:
+        path = path.rstrip("/")
+    return urlunsplit((parts.scheme.lower(), host, path, parts.query, ""))
+
+
+def rebase(url: str, served_origin: str, declared_origin: str) -> str:
+    """Map a URL fetched from a mirror (e.g. the demo server) to the site's declared origin.
+
+    >>> rebase("http://127.0.0.1:8123/news/a.html", "http://127.0.0.1:8123", "https://ledger.test")
+    'https://ledger.test/news/a.html'
+    >>> rebase("https://other.test/a", "http://127.0.0.1:8123", "https://ledger.test")
+    'https://other.test/a'
+    """
+    if served_origin and url.startswith(served_origin.rstrip("/") + "/"):
+        return declared_origin.rstrip("/") + url[len(served_origin.rstrip("/")) :]
+    return url

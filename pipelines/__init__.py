@@ -1,0 +1,1 @@
+"""Item pipelines: validate, deduplicate, store. One component per module."""

@@ -1,0 +1,42 @@
+"""Opening the article database: pragmas, migrations, friendly errors."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from pipelines.schema import migrations
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+class DatabaseError(Exception):
+    """The database cannot be used; the message names the file and the cause."""
+
+
+def open_db(path: str | Path, create: bool = True) -> Database:
+    """Open (and with ``create``, create and migrate) the database at ``path``.
+
+    WAL mode lets readers (search, Datasette) work while a crawl writes; the
+    busy timeout lets two crawls share one file.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise DatabaseError(f"{path}: is a directory, not a database file")
+    if not create and not path.exists():
+        raise DatabaseError(f"{path}: no such database (run `newsdesk crawl` first)")
+    try:
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        db = Database(path)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if create:
+            db.enable_wal()
+            migrations.apply(db)
+        elif "articles" not in db.table_names():
+            raise DatabaseError(f"{path}: not a newsdesk database (no articles table)")
+    except (sqlite3.DatabaseError, OSError) as exc:
+        raise DatabaseError(f"{path}: cannot open database: {exc}") from exc
+    return db

@@ -1,0 +1,92 @@
+"""Deduplication against this run and every earlier run stored in the database.
+
+A story is known by its canonical URL and by the hash of its text. A page is
+dropped when its canonical URL was already seen in this run, when the stored
+story at that URL has the same text (``unchanged``), or when another stored
+story has the same text (``duplicate_content``). A stored story whose text
+changed passes on, and the store keeps the old text as a version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any, Self
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
+from sqlite_utils import Database
+
+from pipelines.db import open_db
+from pipelines.drops import drop
+
+_NON_WORD = re.compile(r"\W+")
+
+
+def content_hash(body: str) -> str:
+    """Hash of the text that ignores case, punctuation and whitespace.
+
+    >>> content_hash("Hello,  World!") == content_hash("hello world")
+    True
+    >>> content_hash("hello world") == content_hash("hello there")
+    False
+    """
+    words = _NON_WORD.sub(" ", body.casefold()).strip()
+    return hashlib.sha256(words.encode("utf-8")).hexdigest()
+
+
+class DedupPipeline:
+    """Drops duplicates; sets ``content_hash`` on the items it lets through."""
+
+    def __init__(self, db_path: str, stats: StatsCollector | None = None) -> None:
+        self.db_path = db_path
+        self.stats = stats
+        self.db: Database | None = None
+        self.run_urls: set[str] = set()
+        self.run_hashes: dict[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler.settings.get("NEWSDESK_DB_PATH"), crawler.stats)
+
+    def open_spider(self) -> None:
+        self.db = open_db(self.db_path)
+
+    def close_spider(self) -> None:
+        if self.db is not None:
+            self.db.close()
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        url, fetched = adapter["canonical_url"], adapter["url"]
+        digest = content_hash(adapter["body"])
+        if url in self.run_urls:
+            raise drop(self.stats, "duplicate_url", f"{fetched} is {url}, already seen in this run")
+        if digest in self.run_hashes:
+            raise drop(
+                self.stats,
+                "duplicate_content",
+                f"{fetched} has the text of {self.run_hashes[digest]}",
+            )
+        self.run_urls.add(url)
+        stored = self._stored_hash(url)
+        if stored == digest:
+            raise drop(self.stats, "unchanged", f"{url} is stored with the same text")
+        if stored is None and (other := self._stored_url_with(digest)):
+            raise drop(self.stats, "duplicate_content", f"{fetched} has the text of {other}")
+        self.run_hashes[digest] = url
+        adapter["content_hash"] = digest
+        return item
+
+    def _stored_hash(self, canonical_url: str) -> str | None:
+        assert self.db is not None, "open_spider() opens the database"
+        sql = "select content_hash from articles where canonical_url = ?"
+        row = next(self.db.query(sql, [canonical_url]), None)
+        return row["content_hash"] if row else None
+
+    def _stored_url_with(self, digest: str) -> str | None:
+        assert self.db is not None, "open_spider() opens the database"
+        sql = "select canonical_url from articles where content_hash = ? limit 1"
+        row = next(self.db.query(sql, [digest]), None)
+        return row["canonical_url"] if row else None

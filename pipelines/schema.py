@@ -1,0 +1,77 @@
+"""The database schema, as sqlite-utils migrations applied on open."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("newsdesk")
+
+
+@migrations()
+def create_articles(db: Database) -> None:
+    db.table("articles").create(
+        {
+            "id": int,
+            "canonical_url": str,
+            "url": str,
+            "site": str,
+            "title": str,
+            "authors": str,  # JSON list
+            "published": str,
+            "modified": str,
+            "dateline_source": str,
+            "section": str,
+            "tags": str,  # JSON list
+            "language": str,
+            "lead": str,
+            "body": str,
+            "word_count": int,
+            "image": str,
+            "content_hash": str,
+            "duplicate_of": int,
+            "provenance": str,  # JSON object: field -> source
+            "first_seen": str,
+            "last_seen": str,
+            "version": int,
+        },
+        pk="id",
+        not_null={"canonical_url", "url", "site", "title", "body", "content_hash"},
+        defaults={"version": 1},
+        foreign_keys=[("duplicate_of", "articles", "id")],
+    )
+    db.table("articles").create_index(["canonical_url"], unique=True)
+    db.table("articles").create_index(["content_hash"])
+    db.table("articles").create_index(["site", "published"])
+    db.table("articles").enable_fts(
+        ["title", "lead", "body"], create_triggers=True, tokenize="porter"
+    )
+
+
+@migrations()
+def create_article_urls(db: Database) -> None:
+    db.table("article_urls").create(
+        {"url": str, "article_id": int, "first_seen": str},
+        pk="url",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db.table("article_urls").create_index(["article_id"])
+
+
+@migrations()
+def create_article_versions(db: Database) -> None:
+    db.table("article_versions").create(
+        {
+            "id": int,
+            "article_id": int,
+            "version": int,
+            "title": str,
+            "body": str,
+            "content_hash": str,
+            "published": str,
+            "modified": str,
+            "replaced_at": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db.table("article_versions").create_index(["article_id", "version"], unique=True)

@@ -1,0 +1,131 @@
+"""Storage: articles into SQLite through sqlite-utils, in batched transactions.
+
+New stories are inserted; a stored story whose text changed is updated, its
+version bumped and its previous text kept in ``article_versions``. Every URL
+that led to a story is kept in ``article_urls``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any, Self
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
+from sqlite_utils import Database
+
+from pipelines.db import open_db
+
+COLUMNS = (
+    "canonical_url",
+    "url",
+    "site",
+    "title",
+    "published",
+    "modified",
+    "dateline_source",
+    "section",
+    "language",
+    "lead",
+    "body",
+    "image",
+    "content_hash",
+)
+JSON_COLUMNS = ("authors", "tags", "provenance")
+VERSIONED = ("title", "body", "content_hash", "published", "modified")
+
+
+def article_row(item: dict[str, Any]) -> dict[str, Any]:
+    """The ``articles`` columns for an item (lists and provenance as JSON).
+
+    >>> row = article_row({"canonical_url": "https://x.test/a", "body": "One two three",
+    ...                    "authors": ["Ann Lee"], "fetched_at": "2026-01-02T03:04:05+00:00"})
+    >>> row["authors"], row["word_count"], row["last_seen"]
+    ('["Ann Lee"]', 3, '2026-01-02T03:04:05+00:00')
+    """
+    row = {column: item.get(column) for column in COLUMNS}
+    for column in JSON_COLUMNS:
+        row[column] = json.dumps(
+            item.get(column) or ([] if column != "provenance" else {}), ensure_ascii=False
+        )
+    row["word_count"] = len((item.get("body") or "").split())
+    row["last_seen"] = item.get("fetched_at") or datetime.now(UTC).isoformat(timespec="seconds")
+    return row
+
+
+class StorePipeline:
+    """Buffers items and writes them ``NEWSDESK_STORE_BATCH_SIZE`` at a time."""
+
+    def __init__(self, db_path: str, batch_size: int = 50, stats: StatsCollector | None = None):
+        self.db_path = db_path
+        self.batch_size = max(1, batch_size)
+        self.stats = stats
+        self.db: Database | None = None
+        self.pending: list[dict[str, Any]] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        return cls(
+            settings.get("NEWSDESK_DB_PATH"),
+            settings.getint("NEWSDESK_STORE_BATCH_SIZE", 50),
+            crawler.stats,
+        )
+
+    def open_spider(self) -> None:
+        self.db = open_db(self.db_path)
+
+    def close_spider(self) -> None:
+        if self.db is not None:
+            self.flush()
+            self.db.close()
+
+    def process_item(self, item: Any) -> Any:
+        self.pending.append(ItemAdapter(item).asdict())
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        """Write the buffered items in one transaction."""
+        if not self.pending or self.db is None:
+            return
+        batch, self.pending = self.pending, []
+        with self.db.atomic():
+            for item in batch:
+                self._write(self.db, item)
+
+    def _write(self, db: Database, item: dict[str, Any]) -> None:
+        row = article_row(item)
+        existing = next(
+            db.query("select * from articles where canonical_url = ?", [row["canonical_url"]]),
+            None,
+        )
+        if existing is None:
+            row.update(first_seen=row["last_seen"], version=1)
+            article_id = db.table("articles").insert(row).last_pk
+            self._count("new")
+        else:
+            article_id = existing["id"]
+            version = {k: existing[k] for k in VERSIONED}
+            db.table("article_versions").insert(
+                {
+                    **version,
+                    "article_id": article_id,
+                    "version": existing["version"],
+                    "replaced_at": row["last_seen"],
+                }
+            )
+            db.table("articles").update(article_id, {**row, "version": existing["version"] + 1})
+            self._count("updated")
+        for url in {item["url"], row["canonical_url"]}:
+            db.table("article_urls").insert(
+                {"url": url, "article_id": article_id, "first_seen": row["last_seen"]},
+                ignore=True,
+            )
+
+    def _count(self, outcome: str) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(f"newsdesk/articles/{outcome}")

@@ -1,0 +1,132 @@
+"""End to end: real crawls of the demo site served on 127.0.0.1 into real SQLite files."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from crawler.demo.server import SiteServer
+from tests.conftest import LOOPBACK, ROOT, demo_manifest, run_cli
+
+DECLARED = "http://loopback-ledger.test"
+
+
+def rows(db: Path, sql: str) -> list[sqlite3.Row]:
+    connection = sqlite3.connect(db)
+    connection.row_factory = sqlite3.Row
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()
+
+
+def test_crawl_stores_every_demo_article_once(crawled_db: Path) -> None:
+    stored = {row["canonical_url"]: row for row in rows(crawled_db, "select * from articles")}
+    manifest = demo_manifest()
+    assert set(stored) == {DECLARED + entry["path"] for entry in manifest}
+    for entry in manifest:
+        row = stored[DECLARED + entry["path"]]
+        assert row["title"] == entry["title"]
+        assert json.loads(row["authors"]) == entry["authors"]
+        assert row["published"] == entry["published"]
+        assert row["section"] == entry["section"]
+        assert row["site"] == "demo" and row["version"] == 1
+        for line in ("Share this article", "Subscribe to our newsletter", "Back to top"):
+            assert line not in row["body"]
+
+
+def test_page_reachable_by_two_urls_is_one_article(crawled_db: Path) -> None:
+    urls = rows(
+        crawled_db,
+        "select article_urls.url, articles.canonical_url from article_urls "
+        "join articles on articles.id = article_urls.article_id "
+        "where article_urls.url like '%utm_source=%'",
+    )
+    assert len(urls) == 1
+    assert (
+        urls[0]["canonical_url"]
+        == DECLARED + "/news/2026/11/18/marrow-river-crests-at-record-height.html"
+    )
+
+
+def test_full_text_index_follows_the_table(crawled_db: Path) -> None:
+    hits = rows(
+        crawled_db,
+        "select articles.title from articles_fts join articles on articles.id = articles_fts.rowid "
+        "where articles_fts match '\"European Security Treaty\"'",
+    )
+    assert [h["title"] for h in hits] == [
+        "NATO Thinks It’s at War with Russia, Lavrov Briefs Al Arabiya"
+    ]
+
+
+def test_second_crawl_adds_nothing(tmp_path: Path, demo_server: SiteServer) -> None:
+    db = tmp_path / "news.db"
+    first = run_cli("crawl", "demo", "--db", str(db), "--base-url", demo_server.url, *LOOPBACK)
+    second = run_cli("crawl", "demo", "--db", str(db), "--base-url", demo_server.url, *LOOPBACK)
+    assert first.returncode == 0 and second.returncode == 0, second.stderr[-2000:]
+    count = len(demo_manifest())
+    assert f"{count} new" in first.stdout
+    assert "0 new, 0 updated" in second.stdout
+    assert f"unchanged {count}" in second.stdout
+    assert rows(db, "select count(*) as n from articles")[0]["n"] == count
+    assert rows(db, "pragma integrity_check")[0][0] == "ok"
+
+
+def test_page_without_body_is_dropped_with_its_reason(
+    tmp_path: Path, demo_server: SiteServer
+) -> None:
+    db = tmp_path / "news.db"
+    result = run_cli("crawl", "demo", "--db", str(db), "--base-url", demo_server.url, *LOOPBACK)
+    assert "missing_body 1" in result.stdout
+    assert (
+        "missing_body: no body on http://loopback-ledger.test/news/2026/11/21/live-updates-storm.html"
+        in result.stderr
+    )
+    assert not rows(db, "select 1 from articles where canonical_url like '%live-updates%'")
+
+
+def test_scrapy_crawl_uses_the_same_spider_and_pipelines(
+    tmp_path: Path, demo_server: SiteServer
+) -> None:
+    db = tmp_path / "scrapy.db"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "demo",
+            "-a",
+            f"base_url={demo_server.url}",
+            "-s",
+            f"NEWSDESK_DB_PATH={db}",
+            "-s",
+            "DOWNLOAD_DELAY=0",
+            "-s",
+            "AUTOTHROTTLE_ENABLED=False",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert rows(db, "select count(*) as n from articles")[0]["n"] == len(demo_manifest())
+
+
+def test_scrapy_list_shows_every_declared_site() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "list"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["demo", "eirns"]
