@@ -1,0 +1,90 @@
+"""``newsdesk sites`` and ``newsdesk crawl``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from scrapy.settings import Settings
+
+from crawler.cli.app import CONTEXT, db_option, fail, main
+from crawler.run import CrawlResult, project_settings, run_crawl
+from crawler.sites import SiteError, load_sites
+from pipelines.db import DatabaseError, open_db
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--sites-dir", type=click.Path(), help="Extra folder of site declarations.")
+def sites(sites_dir: str | None) -> None:
+    """List the declared sites.
+
+    Example: newsdesk sites
+    """
+    try:
+        declared = load_sites(sites_dir)
+    except SiteError as exc:
+        raise fail(str(exc)) from None
+    for site in declared.values():
+        click.echo(f"{site.name:<12} {site.title}  [{', '.join(site.domains)}]")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("site")
+@db_option
+@click.option("--base-url", help="Fetch the site from this mirror, e.g. http://127.0.0.1:8000.")
+@click.option("--log-level", default="INFO", show_default=True, help="Scrapy log level.")
+@click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting (repeatable).",
+)
+def crawl(
+    site: str, db_path: str, base_url: str | None, log_level: str, overrides: tuple[str, ...]
+) -> None:
+    """Crawl one declared SITE and store its articles.
+
+    Example: newsdesk crawl eirns --db output/news.db
+    """
+    settings = crawl_settings(db_path, log_level, overrides)
+    results = crawl_sites([site], settings, base_url)
+    for result in results:
+        echo_result(result)
+    if not all(result.ok for result in results):
+        raise SystemExit(1)
+
+
+def crawl_settings(db_path: str, log_level: str, overrides: tuple[str, ...]) -> Settings:
+    """Project settings for a crawl into ``db_path``; checks the database opens first."""
+    values: dict[str, Any] = {"NEWSDESK_DB_PATH": db_path, "LOG_LEVEL": log_level.upper()}
+    for pair in overrides:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="-s")
+        values[name] = value
+    try:
+        open_db(db_path).close()
+    except DatabaseError as exc:
+        raise fail(str(exc)) from None
+    return project_settings(values)
+
+
+def crawl_sites(sites: list[str], settings: Settings, base_url: str | None) -> list[CrawlResult]:
+    """Run the crawls; unknown sites and bad declarations become one-line errors."""
+    try:
+        return run_crawl(sites, settings, base_url)
+    except KeyError as exc:
+        raise fail(str(exc.args[0])) from None
+    except SiteError as exc:
+        raise fail(str(exc)) from None
+
+
+def echo_result(result: CrawlResult) -> None:
+    dropped = ", ".join(f"{reason} {n}" for reason, n in result.dropped.items()) or "none"
+    click.echo(
+        f"{result.site}: {result.pages} pages fetched, {result.new} new, "
+        f"{result.updated} updated; dropped: {dropped}; "
+        f"errors: {result.errors}; finished: {result.finish_reason}"
+    )
