@@ -29,6 +29,8 @@ class Article(scrapy.Item):
     image = scrapy.Field()
     provenance = scrapy.Field()  # {field: source}
     fetched_at = scrapy.Field()
+    etag = scrapy.Field()  # HTTP validators of the fetched copy, for conditional revisits
+    last_modified = scrapy.Field()
     # Set by the pipelines.
     content_hash = scrapy.Field()
     word_count = scrapy.Field()

@@ -8,7 +8,7 @@ from typing import Any
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
 
-from crawler.sites import load_sites
+from crawler.spiderloader import declared_sites
 from pipelines.drops import STATS_PREFIX
 
 
@@ -49,6 +49,24 @@ class CrawlResult:
         return int(self.stats.get("newsdesk/articles/updated", 0))
 
     @property
+    def skipped(self) -> int:
+        """Stored articles not downloaded again, and revisits answered 304."""
+        stats = self.stats
+        return int(
+            stats.get("newsdesk/incremental/skipped", 0)
+            + stats.get("newsdesk/incremental/not_modified", 0)
+        )
+
+    @property
+    def status(self) -> str:
+        """The run's status as recorded in ``crawl_runs`` (finished, degraded, failed, ...)."""
+        return str(self.stats.get("newsdesk/run_status", self.finish_reason))
+
+    @property
+    def alerts(self) -> list[str]:
+        return list(self.stats.get("newsdesk/alerts", []))
+
+    @property
     def errors(self) -> int:
         return int(self.stats.get("log_count/ERROR", 0))
 
@@ -62,7 +80,7 @@ class CrawlResult:
 
     @property
     def ok(self) -> bool:
-        return self.finish_reason == "finished" and self.errors == 0
+        return self.status == "finished" and self.errors == 0
 
 
 def run_crawl(
@@ -72,7 +90,7 @@ def run_crawl(
 
     Raises ``KeyError`` for a site nobody declared.
     """
-    sites = load_sites(settings.get("NEWSDESK_SITES_DIR") or None)
+    sites = declared_sites(settings)
     unknown = [name for name in site_names if name not in sites]
     if unknown:
         raise KeyError(f"unknown site {unknown[0]!r} (declared: {', '.join(sorted(sites))})")

@@ -41,7 +41,25 @@ NEWSDESK_DB_PATH = "output/news.db"
 NEWSDESK_STORE_BATCH_SIZE = 50
 # Extra folder of site declarations (*.toml) besides the bundled ones.
 NEWSDESK_SITES_DIR = ""
+# Whether the sites bundled in crawler/sites/ are declared too.
+NEWSDESK_BUNDLED_SITES = True
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "crawler.logformatter.NewsLogFormatter"
+
+# Incremental crawls: stored articles are skipped, except those published (else first
+# seen) within NEWSDESK_REVISIT_DAYS, which are fetched again with conditional requests.
+DOWNLOADER_MIDDLEWARES = {"crawler.incremental.IncrementalMiddleware": 560}
+NEWSDESK_INCREMENTAL = True
+NEWSDESK_REVISIT_DAYS = 2
+
+# Run records (crawl_runs, dropped_pages) and drift alerts: a run is `degraded` when a
+# field's coverage falls NEWSDESK_DRIFT_DROP below the median of the site's last
+# NEWSDESK_DRIFT_HISTORY finished runs (once it has NEWSDESK_DRIFT_MIN_RUNS of them).
+EXTENSIONS = {"crawler.runs.RunRecorder": 500}
+NEWSDESK_RUN_RECORDS = True
+NEWSDESK_DRIFT_MIN_RUNS = 3
+NEWSDESK_DRIFT_DROP = 0.3
+NEWSDESK_DRIFT_HISTORY = 10
+NEWSDESK_DRIFT_MIN_ARTICLES = 5  # coverage of a smaller run is not judged

@@ -17,11 +17,30 @@ from crawler.spiders.news import NewsSpider
 
 
 def spider_class(site: Site) -> type[NewsSpider]:
-    """The spider class that crawls ``site``."""
+    """The spider class that crawls ``site``, with the site's limits as its settings."""
+    custom: dict[str, int] = {}
+    if site.limits.max_pages:
+        custom["CLOSESPIDER_PAGECOUNT"] = site.limits.max_pages
+    if site.limits.depth:
+        custom["DEPTH_LIMIT"] = site.limits.depth
     return type(
         f"{site.name.title().replace('_', '')}Spider",
         (NewsSpider,),
-        {"name": site.name, "site": site, "__module__": NewsSpider.__module__},
+        {
+            "name": site.name,
+            "site": site,
+            "custom_settings": custom,
+            "__module__": NewsSpider.__module__,
+        },
+    )
+
+
+def declared_sites(settings: BaseSettings) -> dict[str, Site]:
+    """The sites the settings declare: bundled ones unless ``NEWSDESK_BUNDLED_SITES`` is
+    off, plus those in ``NEWSDESK_SITES_DIR``."""
+    return load_sites(
+        settings.get("NEWSDESK_SITES_DIR") or None,
+        bundled=settings.getbool("NEWSDESK_BUNDLED_SITES", True),
     )
 
 
@@ -29,7 +48,7 @@ class SiteSpiderLoader:
     """Implements Scrapy's SpiderLoaderProtocol over the site declarations."""
 
     def __init__(self, settings: BaseSettings) -> None:
-        self.sites = load_sites(settings.get("NEWSDESK_SITES_DIR") or None)
+        self.sites = declared_sites(settings)
         self._classes = {name: spider_class(site) for name, site in self.sites.items()}
 
     @classmethod

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import UTC, datetime
 from typing import Any, Self
 
 from itemadapter import ItemAdapter
@@ -45,6 +46,7 @@ class DedupPipeline:
         self.db: Database | None = None
         self.run_urls: set[str] = set()
         self.run_hashes: dict[str, str] = {}
+        self.aliases: dict[str, str] = {}  # URL -> canonical URL of the story it led to
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -54,26 +56,38 @@ class DedupPipeline:
         self.db = open_db(self.db_path)
 
     def close_spider(self) -> None:
-        if self.db is not None:
-            self.db.close()
+        """Record the URLs of dropped duplicates in ``article_urls``.
+
+        Scrapy closes pipelines in reverse order, so the store has flushed by now
+        and every story these URLs point to is in the database.
+        """
+        if self.db is None:
+            return
+        sql = """insert or ignore into article_urls (url, article_id, first_seen)
+                 select ?, id, ? from articles where canonical_url = ?"""
+        seen = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.db.atomic():
+            for url, canonical in self.aliases.items():
+                self.db.execute(sql, [url, seen, canonical])
+        self.db.close()
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         url, fetched = adapter["canonical_url"], adapter["url"]
         digest = content_hash(adapter["body"])
         if url in self.run_urls:
+            self.aliases[fetched] = url
             raise drop(self.stats, "duplicate_url", f"{fetched} is {url}, already seen in this run")
         if digest in self.run_hashes:
-            raise drop(
-                self.stats,
-                "duplicate_content",
-                f"{fetched} has the text of {self.run_hashes[digest]}",
-            )
+            self.aliases[fetched] = other = self.run_hashes[digest]
+            raise drop(self.stats, "duplicate_content", f"{fetched} has the text of {other}")
         self.run_urls.add(url)
         stored = self._stored_hash(url)
         if stored == digest:
+            self.aliases[fetched] = url
             raise drop(self.stats, "unchanged", f"{url} is stored with the same text")
         if stored is None and (other := self._stored_url_with(digest)):
+            self.aliases[fetched] = other
             raise drop(self.stats, "duplicate_content", f"{fetched} has the text of {other}")
         self.run_hashes[digest] = url
         adapter["content_hash"] = digest

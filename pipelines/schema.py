@@ -75,3 +75,57 @@ def create_article_versions(db: Database) -> None:
         foreign_keys=[("article_id", "articles", "id")],
     )
     db.table("article_versions").create_index(["article_id", "version"], unique=True)
+
+
+@migrations()
+def create_crawl_runs(db: Database) -> None:
+    db.table("crawl_runs").create(
+        {
+            "id": int,
+            "site": str,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,  # running | finished | degraded | failed | interrupted
+            "finish_reason": str,
+            "pid": int,
+            "host": str,
+            "pages_fetched": int,
+            "articles_seen": int,  # article pages met: extracted, skipped as stored, not modified
+            "articles_extracted": int,
+            "articles_new": int,
+            "articles_updated": int,
+            "articles_unchanged": int,
+            "articles_duplicate": int,
+            "pages_dropped": int,
+            "errors": int,
+            "coverage_title": float,
+            "coverage_authors": float,
+            "coverage_published": float,
+            "coverage_body": float,
+            "alerts": str,  # JSON list of human-readable alerts
+        },
+        pk="id",
+    )
+    db.table("crawl_runs").create_index(["site", "started_at"])
+    db.table("dropped_pages").create(
+        {
+            "id": int,
+            "run_id": int,
+            "site": str,
+            "url": str,
+            "reason": str,
+            "detail": str,
+            "dropped_at": str,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "crawl_runs", "id")],
+    )
+    db.table("dropped_pages").create_index(["run_id"])
+    db.table("dropped_pages").create_index(["url"])
+
+
+@migrations()
+def add_http_validators(db: Database) -> None:
+    """ETag and Last-Modified of the stored copy, for conditional revisits."""
+    db.table("articles").add_column("etag", str)
+    db.table("articles").add_column("last_modified", str)

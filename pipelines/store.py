@@ -32,6 +32,8 @@ COLUMNS = (
     "body",
     "image",
     "content_hash",
+    "etag",
+    "last_modified",
 )
 JSON_COLUMNS = ("authors", "tags", "provenance")
 VERSIONED = ("title", "body", "content_hash", "published", "modified")

@@ -64,17 +64,22 @@ def test_full_text_index_follows_the_table(crawled_db: Path) -> None:
     ]
 
 
-def test_second_crawl_adds_nothing(tmp_path: Path, demo_server: SiteServer) -> None:
-    db = tmp_path / "news.db"
-    first = run_cli("crawl", "demo", "--db", str(db), "--base-url", demo_server.url, *LOOPBACK)
-    second = run_cli("crawl", "demo", "--db", str(db), "--base-url", demo_server.url, *LOOPBACK)
+def test_second_crawl_adds_nothing_and_downloads_no_stored_article(tmp_path: Path) -> None:
+    db, log = tmp_path / "news.db", tmp_path / "access.log"
+    with SiteServer(log=log) as server:
+        first = run_cli("crawl", "demo", "--db", str(db), "--base-url", server.url, *LOOPBACK)
+        log.write_text("")
+        second = run_cli("crawl", "demo", "--db", str(db), "--base-url", server.url, *LOOPBACK)
     assert first.returncode == 0 and second.returncode == 0, second.stderr[-2000:]
     count = len(demo_manifest())
     assert f"{count} new" in first.stdout
     assert "0 new, 0 updated" in second.stdout
-    assert f"unchanged {count}" in second.stdout
     assert rows(db, "select count(*) as n from articles")[0]["n"] == count
     assert rows(db, "pragma integrity_check")[0][0] == "ok"
+    fetched = [line.split()[1] for line in log.read_text().splitlines()]
+    stored_paths = {entry["path"] for entry in demo_manifest()}
+    assert fetched, "the second crawl requested nothing at all"
+    assert not stored_paths & {path.split("?")[0] for path in fetched}
 
 
 def test_page_without_body_is_dropped_with_its_reason(

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import click
 from scrapy.settings import Settings
 
 from crawler.cli.app import CONTEXT, db_option, fail, main
+from crawler.lock import CrawlLock, LockHeld
 from crawler.run import CrawlResult, project_settings, run_crawl
-from crawler.sites import SiteError, load_sites
+from crawler.sites import Site, SiteError, load_sites
+from crawler.spiderloader import declared_sites
 from pipelines.db import DatabaseError, open_db
 
 
@@ -29,10 +34,13 @@ def sites(sites_dir: str | None) -> None:
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("site")
+@click.argument("site", required=False)
+@click.option("--all", "all_sites", is_flag=True, help="Crawl every nightly site, concurrently.")
 @db_option
 @click.option("--base-url", help="Fetch the site from this mirror, e.g. http://127.0.0.1:8000.")
 @click.option("--log-level", default="INFO", show_default=True, help="Scrapy log level.")
+@click.option("--log-file", type=click.Path(dir_okay=False),
+              help="Write the crawl log here (--all: output/logs/crawl-<time>.log by default).")
 @click.option(
     "-s",
     "--set",
@@ -42,18 +50,54 @@ def sites(sites_dir: str | None) -> None:
     help="Override a Scrapy setting (repeatable).",
 )
 def crawl(
-    site: str, db_path: str, base_url: str | None, log_level: str, overrides: tuple[str, ...]
+    site: str | None,
+    all_sites: bool,
+    db_path: str,
+    base_url: str | None,
+    log_level: str,
+    log_file: str | None,
+    overrides: tuple[str, ...],
 ) -> None:
-    """Crawl one declared SITE and store its articles.
+    """Crawl one declared SITE, or every nightly site with --all, and store the articles.
+
+    Prints one line per site; exits non-zero when a site failed or is degraded
+    (its field coverage fell well below its recent runs: the alert names the field).
+    With --all, a second invocation on the same database exits at once.
 
     Example: newsdesk crawl eirns --db output/news.db
     """
+    if all_sites == bool(site):
+        raise click.UsageError("give one SITE or --all")
     settings = crawl_settings(db_path, log_level, overrides)
-    results = crawl_sites([site], settings, base_url)
+    if all_sites:
+        sites = [name for name, s in _declared(settings).items() if s.nightly]
+        log_file = log_file or str(Path(db_path).parent / "logs" / f"crawl-{_stamp()}.log")
+    else:
+        sites = [site or ""]
+    if log_file:
+        Path(log_file).parent.mkdir(parents=True, exist_ok=True)
+        settings.set("LOG_FILE", log_file, priority="cmdline")
+        click.echo(f"Logging to {log_file}")
+    try:
+        with CrawlLock(Path(db_path + ".crawl.lock")) if all_sites else nullcontext():
+            results = crawl_sites(sites, settings, base_url)
+    except LockHeld as exc:
+        raise fail(str(exc)) from None
     for result in results:
         echo_result(result)
     if not all(result.ok for result in results):
         raise SystemExit(1)
+
+
+def _declared(settings: Settings) -> dict[str, Site]:
+    try:
+        return declared_sites(settings)
+    except SiteError as exc:
+        raise fail(str(exc)) from None
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def crawl_settings(db_path: str, log_level: str, overrides: tuple[str, ...]) -> Settings:
@@ -84,7 +128,9 @@ def crawl_sites(sites: list[str], settings: Settings, base_url: str | None) -> l
 def echo_result(result: CrawlResult) -> None:
     dropped = ", ".join(f"{reason} {n}" for reason, n in result.dropped.items()) or "none"
     click.echo(
-        f"{result.site}: {result.pages} pages fetched, {result.new} new, "
-        f"{result.updated} updated; dropped: {dropped}; "
-        f"errors: {result.errors}; finished: {result.finish_reason}"
+        f"{result.site}: {result.status}; {result.pages} pages fetched, {result.new} new, "
+        f"{result.updated} updated, {result.skipped} already stored; dropped: {dropped}; "
+        f"errors: {result.errors}"
     )
+    for alert in result.alerts:
+        click.echo(f"{result.site}: ALERT {alert}", err=True)

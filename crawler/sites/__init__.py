@@ -23,20 +23,23 @@ FIELDS = ("title", "body", "published", "modified", "authors", "section", "lead"
 REQUIRED_SELECTORS = ("title", "body")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _KEYS = {
-    "name",
-    "title",
-    "domains",
-    "start_urls",
-    "language",
-    "urls",
-    "selectors",
-    "boilerplate",
-    "dateline",
-}
+    "name", "title", "domains", "start_urls", "sitemaps", "feeds", "language", "urls",
+    "selectors", "boilerplate", "dateline", "nightly", "limits",
+}  # fmt: skip
+_LIMITS = ("max_pages", "max_age_days", "depth")
 
 
 class SiteError(ValueError):
     """A site declaration is invalid; the message names the site and the field."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How far one crawl of a site may go; 0 means no limit."""
+
+    max_pages: int = 0  # responses per run
+    max_age_days: int = 0  # skip sitemap/feed entries older than this
+    depth: int = 0  # links followed from the start pages
 
 
 @dataclass(frozen=True)
@@ -54,12 +57,16 @@ class Site:
     boilerplate: tuple[str, ...] = ()
     language: str | None = None
     dateline: bool = False
+    sitemaps: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    nightly: bool = True  # part of `newsdesk crawl --all`
+    limits: Limits = field(default_factory=Limits)
     source: str = "<memory>"
 
     @cached_property
     def origin(self) -> str:
         """Scheme and host of the first start URL, e.g. ``https://larouchepub.com``."""
-        parts = urlsplit(self.start_urls[0])
+        parts = urlsplit((self.start_urls + self.sitemaps + self.feeds)[0])
         return f"{parts.scheme}://{parts.netloc}"
 
     @cached_property
@@ -110,6 +117,9 @@ def parse_site(data: dict[str, Any], source: str) -> Site:
     urls = data.get("urls", {})
     check.is_table(urls, "urls")
     check.no_unknown_keys(urls, {"article", "follow", "deny"}, "urls.")
+    limits = data.get("limits", {})
+    check.is_table(limits, "limits")
+    check.no_unknown_keys(limits, set(_LIMITS), "limits.")
     selectors = data.get("selectors", {})
     check.is_table(selectors, "selectors")
     check.no_unknown_keys(selectors, set(FIELDS), "selectors.")
@@ -117,7 +127,9 @@ def parse_site(data: dict[str, Any], source: str) -> Site:
         name=name,
         title=check.string(data, "title", default=name),
         domains=check.strings(data, "domains", required=True),
-        start_urls=check.strings(data, "start_urls", required=True),
+        start_urls=check.strings(
+            data, "start_urls", required=not (data.get("sitemaps") or data.get("feeds"))
+        ),
         article_urls=check.patterns(urls, "article", required=True, prefix="urls."),
         follow_urls=check.patterns(urls, "follow", prefix="urls."),
         deny_urls=check.patterns(urls, "deny", prefix="urls."),
@@ -125,15 +137,20 @@ def parse_site(data: dict[str, Any], source: str) -> Site:
         boilerplate=check.patterns(data, "boilerplate"),
         language=check.string(data, "language", default=None),
         dateline=check.boolean(data, "dateline"),
+        sitemaps=check.strings(data, "sitemaps"),
+        feeds=check.strings(data, "feeds"),
+        nightly=check.boolean(data, "nightly", default=True),
+        limits=Limits(**{key: check.count(limits, key) for key in _LIMITS}),
         source=source,
     )
     for required in REQUIRED_SELECTORS:
         if required not in site.selectors:
             check.fail(f"selectors.{required}", "is required")
-    for url in site.start_urls:
-        host = urlsplit(url).hostname or ""
-        if urlsplit(url).scheme not in ("http", "https") or not _in_domains(host, site.domains):
-            check.fail("start_urls", f"{url!r} is not an http(s) URL on {list(site.domains)}")
+    for key in ("start_urls", "sitemaps", "feeds"):
+        for url in getattr(site, key):
+            host = urlsplit(url).hostname or ""
+            if urlsplit(url).scheme not in ("http", "https") or not _in_domains(host, site.domains):
+                check.fail(key, f"{url!r} is not an http(s) URL on {list(site.domains)}")
     return site
 
 
@@ -163,11 +180,17 @@ class _Checker:
             self.fail(key, f"must be a string, got {value!r}")
         return value
 
-    def boolean(self, data: dict[str, Any], key: str) -> bool:
-        value = data.get(key, False)
+    def boolean(self, data: dict[str, Any], key: str, default: bool = False) -> bool:
+        value = data.get(key, default)
         if not isinstance(value, bool):
             self.fail(key, f"must be true or false, got {value!r}")
         return bool(value)
+
+    def count(self, data: dict[str, Any], key: str) -> int:
+        value = data.get(key, 0)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            self.fail(f"limits.{key}", f"must be a whole number >= 0, got {value!r}")
+        return int(value)
 
     def strings(
         self, data: dict[str, Any], key: str, required: bool = False, prefix: str = ""
@@ -217,10 +240,11 @@ def load_site_file(path: Path) -> Site:
     return site
 
 
-def load_sites(extra_dir: str | Path | None = None) -> dict[str, Site]:
-    """All declared sites by name: the bundled ones, then those in ``extra_dir``."""
+def load_sites(extra_dir: str | Path | None = None, bundled: bool = True) -> dict[str, Site]:
+    """All declared sites by name: the bundled ones (unless ``bundled`` is false), then
+    those in ``extra_dir``."""
     sites: dict[str, Site] = {}
-    dirs = [BUNDLED_DIR] + ([Path(extra_dir)] if extra_dir else [])
+    dirs = ([BUNDLED_DIR] if bundled else []) + ([Path(extra_dir)] if extra_dir else [])
     for directory in dirs:
         if not directory.is_dir():
             raise SiteError(f"{directory}: sites folder does not exist")

@@ -1,7 +1,10 @@
-"""The news spider: follows a site's listing pages to its article pages."""
+"""The news spider: discovers a site's articles and extracts them."""
 
 from __future__ import annotations
 
+import gzip
+import io
+import zlib
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -10,18 +13,24 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
+from twisted.python.failure import Failure
 
+from crawler import signals
+from crawler.discovery import Entry, age_days, newest_first, parse_discovery
 from crawler.extract.site import SiteExtractor
 from crawler.items import Article
 from crawler.sites import Site
 from crawler.urls import canonicalize, rebase
 
+COVERED = ("title", "authors", "published", "body")
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncompressed
+
 
 class NewsSpider(scrapy.Spider):
-    """Crawl one declared site.
+    """Crawl one declared site: sitemaps and feeds (newest first), then listing pages.
 
     ``base_url`` (``-a base_url=http://127.0.0.1:8000``) serves the site from a
-    mirror: requests go there, while canonical URLs keep the declared origin so
+    mirror: requests go there, while stored URLs keep the declared origin so
     stories stay the same stories whichever mirror served them.
     """
 
@@ -36,50 +45,89 @@ class NewsSpider(scrapy.Spider):
         self.links = LinkExtractor(unique=True)
 
     async def start(self) -> AsyncIterator[Any]:
+        for url in (*self.site.feeds, *self.site.sitemaps):
+            yield self._request(url, self.parse_discovery, priority=10)
         for url in self.site.start_urls:
-            yield scrapy.Request(self._served(url), callback=self.parse)
+            yield self._request(url, self.parse)
 
-    def _served(self, url: str) -> str:
+    # -- URLs ----------------------------------------------------------------
+
+    def served(self, url: str) -> str:
         """The URL to request: on the mirror when one is set."""
-        if not self.served_origin:
-            return url
-        return rebase(url, self.site.origin, self.served_origin)
+        return rebase(url, self.site.origin, self.served_origin) if self.served_origin else url
 
     def declared(self, url: str) -> str:
         """The URL on the site's declared origin."""
         return rebase(url, self.served_origin, self.site.origin)
 
+    def on_site(self, url: str) -> bool:
+        """Whether the URL's host is one of the site's domains (or the mirror's host)."""
+        host = urlsplit(url).hostname or ""
+        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+
+    def _request(self, url: str, callback: Any, **kwargs: Any) -> scrapy.Request:
+        return scrapy.Request(self.served(url), callback=callback, errback=self.failed, **kwargs)
+
+    def article_request(self, url: str, listed: str | None = None) -> scrapy.Request:
+        """A request for an article page; the incremental filter reads its ``meta``."""
+        age = age_days(listed)
+        meta = {"article": True, "declared_url": self.declared(self.served(url))}
+        priority = 5 - int(age) if age is not None else 0  # newest first
+        return self._request(url, self.parse_article, meta=meta, priority=priority)
+
+    # -- Discovery -------------------------------------------------------------
+
+    def parse_discovery(self, response: Response) -> Iterator[scrapy.Request]:
+        """A sitemap, sitemap index or feed: follow its sitemaps and article URLs."""
+        body = _decompressed(response)
+        if body is None:
+            self.drop(response.url, "too_large", "sitemap larger than 50 MB uncompressed")
+            return
+        entries = newest_first(list(parse_discovery(body)))
+        max_age = self.site.limits.max_age_days
+        for entry in entries:
+            if entry.is_sitemap:
+                if self._recent(entry, max_age):
+                    yield self._request(entry.url, self.parse_discovery, priority=10)
+            elif self.on_site(self.served(entry.url)) and self.site.is_article(entry.url):
+                if self._recent(entry, max_age):
+                    yield self.article_request(entry.url, entry.date)
+
+    @staticmethod
+    def _recent(entry: Entry, max_age: int) -> bool:
+        age = age_days(entry.date)
+        return not max_age or age is None or age <= max_age
+
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """A listing page: follow its article links and further listing pages."""
-        if self.site.is_article(response.url):
-            yield from self.parse_article(response)
         if not isinstance(response, TextResponse):
             return
         for link in self.links.extract_links(response):
             if not self.on_site(link.url):
                 continue
             if self.site.is_article(link.url):
-                yield response.follow(link.url, callback=self.parse_article)
+                yield self.article_request(link.url)
             elif self.site.is_listing(link.url):
-                yield response.follow(link.url, callback=self.parse)
+                yield self._request(link.url, self.parse)
+
+    # -- Articles --------------------------------------------------------------
 
     def parse_article(self, response: Response) -> Iterator[Article]:
         """An article page: extract it; the pipelines validate, deduplicate and store."""
+        url = self.declared(response.url)
         if not isinstance(response, TextResponse):
-            self.crawler.stats.inc_value("newsdesk/not_html")
-            self.logger.info("Not an HTML page: %s", response.url)
+            content_type = _header(response, b"Content-Type") or "unknown"
+            self.drop(url, "not_html", f"content type {content_type}")
             return
         article = self.extractor.extract(response)
-        article["url"] = self.declared(response.url)
+        article["url"] = url
         article["site"] = self.site.name
         article["canonical_url"] = self._canonical(response)
         article["fetched_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        article["etag"] = _header(response, b"ETag")
+        article["last_modified"] = _header(response, b"Last-Modified")
+        self._count_fields(article)
         yield article
-
-    def on_site(self, url: str) -> bool:
-        """Whether the URL's host is one of the site's domains (or the mirror's host)."""
-        host = urlsplit(url).hostname or ""
-        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
     def _canonical(self, response: TextResponse) -> str:
         """The page's ``rel=canonical`` when it stays on the site, else the fetched URL."""
@@ -88,3 +136,46 @@ class NewsSpider(scrapy.Spider):
         if declared and self.on_site(candidate := response.urljoin(declared.strip())):
             url = candidate
         return canonicalize(self.declared(url))
+
+    def _count_fields(self, article: Article) -> None:
+        stats = self.crawler.stats
+        stats.inc_value("newsdesk/articles/extracted")
+        for field in COVERED:
+            if article.get(field):
+                stats.inc_value(f"newsdesk/fields/{field}")
+
+    # -- Failures --------------------------------------------------------------
+
+    def drop(self, url: str, reason: str, detail: str) -> None:
+        """Record a page that will not be stored (``dropped_pages``, stats and log)."""
+        self.logger.info("Dropped: %s: %s (%s)", reason, url, detail)
+        self.crawler.stats.inc_value(f"newsdesk/dropped/{reason}")
+        self.crawler.signals.send_catch_log(
+            signals.page_dropped, url=url, reason=reason, detail=detail, spider=self
+        )
+
+    def failed(self, failure: Failure) -> None:
+        """Errback: name why a request produced no page."""
+        request = getattr(failure, "request", None)
+        url = self.declared(request.url) if request is not None else "?"
+        reason, detail = signals.failure_reason(failure)
+        if reason:
+            self.drop(url, reason, detail)
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _decompressed(response: Response) -> bytes | None:
+    """The body of a sitemap, gunzipped when it is a ``.gz`` file; ``None`` when too large."""
+    body = response.body
+    if body[:2] != b"\x1f\x8b":
+        return body if len(body) <= MAX_SITEMAP_BYTES else None
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
+            data = stream.read(MAX_SITEMAP_BYTES + 1)
+    except (OSError, EOFError, zlib.error):
+        return b""
+    return data if len(data) <= MAX_SITEMAP_BYTES else None

@@ -1,0 +1,146 @@
+"""Discovery documents: sitemaps, sitemap indexes, news sitemaps, RSS and Atom feeds.
+
+:func:`parse_discovery` reads any of them into :class:`Entry` objects (a URL,
+the date the document gives for it, and whether it is another sitemap). The
+parser never resolves entities nor fetches anything, so entity-expansion bombs
+and external entities stay inert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from io import BytesIO
+
+from lxml import etree
+
+from crawler.processors import parse_date
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One URL a discovery document lists."""
+
+    url: str
+    date: str | None = None  # ISO 8601: news publication date, lastmod, pubDate
+    is_sitemap: bool = False
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+def _text(element: etree._Element, *names: str) -> str | None:
+    """Text of the first descendant whose local name is one of ``names``."""
+    for child in element.iter():
+        if _local(child.tag) in names and child.text and child.text.strip():
+            return str(child.text).strip()
+    return None
+
+
+def _iso(text: str | None) -> str | None:
+    """ISO date of a sitemap (W3C) or feed (RFC 822) date.
+
+    >>> _iso("Tue, 18 Nov 2026 07:45:00 GMT")
+    '2026-11-18T07:45:00+00:00'
+    >>> _iso("2026-11-18") , _iso(None), _iso("soon")
+    ('2026-11-18', None, None)
+    """
+    if not text:
+        return None
+    try:
+        return parsedate_to_datetime(text).isoformat()
+    except (TypeError, ValueError, IndexError):
+        return parse_date(text)
+
+
+def _atom_link(entry: etree._Element) -> str | None:
+    for child in entry:
+        if _local(child.tag) == "link" and child.get("rel", "alternate") == "alternate":
+            href = child.get("href")
+            if href:
+                return str(href).strip()
+    return None
+
+
+def _entry(element: etree._Element, kind: str) -> Entry | None:
+    if kind == "url":
+        url = _text(element, "loc")
+        date = _text(element, "publication_date") or _text(element, "lastmod")
+    elif kind == "sitemap":
+        url, date = _text(element, "loc"), _text(element, "lastmod")
+    elif kind == "item":
+        url = _text(element, "link") or _text(element, "guid")
+        date = _text(element, "pubdate", "date")
+    else:  # atom entry
+        url = _atom_link(element)
+        date = _text(element, "published") or _text(element, "updated")
+    if not url:
+        return None
+    return Entry(url, _iso(date), is_sitemap=kind == "sitemap")
+
+
+def parse_discovery(body: bytes) -> Iterator[Entry]:
+    """Entries of a sitemap, sitemap index, RSS or Atom document; nothing for anything else.
+
+    >>> xml = b'''<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    ...   <url><loc>https://x.test/a.html</loc><lastmod>2026-11-02</lastmod></url></urlset>'''
+    >>> list(parse_discovery(xml))
+    [Entry(url='https://x.test/a.html', date='2026-11-02', is_sitemap=False)]
+    >>> list(parse_discovery(b"<html><body>not a sitemap</body></html>"))
+    []
+    """
+    parser = etree.iterparse(
+        BytesIO(body),
+        events=("end",),
+        recover=True,
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    try:
+        for _, element in parser:
+            kind = _local(element.tag)
+            if kind in ("url", "sitemap", "item", "entry"):
+                entry = _entry(element, kind)
+                element.clear()
+                if entry is not None:
+                    yield entry
+    except etree.XMLSyntaxError:
+        return
+
+
+def newest_first(entries: list[Entry]) -> list[Entry]:
+    """Order entries newest first; undated ones last, in document order.
+
+    >>> entries = [Entry("a", "2026-01-01"), Entry("b"), Entry("c", "2026-02-01")]
+    >>> [e.url for e in newest_first(entries)]
+    ['c', 'a', 'b']
+    """
+    dated = sorted((e for e in entries if e.date), key=lambda e: _sort_key(e.date), reverse=True)
+    return dated + [e for e in entries if not e.date]
+
+
+def _sort_key(date: str | None) -> str:
+    return (date or "")[:19]
+
+
+def age_days(date: str | None, now: datetime | None = None) -> float | None:
+    """Days between ``date`` and now; ``None`` for an undated entry.
+
+    >>> age_days("2026-11-18", datetime(2026, 11, 28, tzinfo=UTC))
+    10.0
+    """
+    if not date:
+        return None
+    try:
+        when = datetime.fromisoformat(date)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return ((now or datetime.now(UTC)) - when).total_seconds() / 86400

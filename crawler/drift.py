@@ -1,0 +1,65 @@
+"""Drift: is tonight's run of a site much worse than its own recent runs?"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from statistics import median
+
+FIELDS = ("title", "authors", "published", "body")
+
+
+@dataclass(frozen=True)
+class DriftRules:
+    """``min_runs`` earlier runs are needed before judging; a field whose coverage
+    falls by ``drop`` (absolute, 0..1) below its median is an alert. Coverage is only
+    judged on runs that extracted at least ``min_articles`` articles (an incremental
+    run that met two new articles says little)."""
+
+    min_runs: int = 3
+    drop: float = 0.3
+    history: int = 10
+    min_articles: int = 5
+
+
+@dataclass
+class RunFigures:
+    """What one run of a site met: article pages seen, and the share of extracted
+    articles that had each field (``None`` when nothing was extracted)."""
+
+    articles_seen: int
+    coverage: dict[str, float | None] = field(default_factory=dict)
+    articles_extracted: int = 0
+
+
+def assess(current: RunFigures, history: list[RunFigures], rules: DriftRules) -> list[str]:
+    """Alerts for ``current`` against earlier runs of the same site (newest first).
+
+    >>> good = [RunFigures(10, {"title": 1.0, "authors": 0.9}, 10) for _ in range(3)]
+    >>> assess(RunFigures(10, {"title": 1.0, "authors": 0.2}, 10), good, DriftRules())
+    ['authors coverage 20% (usually 90%)']
+    >>> assess(RunFigures(10, {"title": 1.0, "authors": 0.0}, 2), good, DriftRules())
+    []
+    >>> assess(RunFigures(0, {}), good, DriftRules())
+    ['no article pages found (usually 10)']
+    >>> assess(RunFigures(0, {}), good[:2], DriftRules())
+    []
+    """
+    history = history[: rules.history]
+    if len(history) < rules.min_runs:
+        return []
+    alerts = []
+    usual_seen = median(run.articles_seen for run in history)
+    if current.articles_seen == 0 and usual_seen > 0:
+        alerts.append(f"no article pages found (usually {usual_seen:g})")
+    if current.articles_extracted < rules.min_articles:
+        return alerts
+    judged = [run for run in history if run.articles_extracted >= rules.min_articles]
+    for name in FIELDS:
+        now = current.coverage.get(name)
+        earlier = [c for run in judged if (c := run.coverage.get(name)) is not None]
+        if now is None or len(earlier) < rules.min_runs:
+            continue
+        usual = median(earlier)
+        if usual - now >= rules.drop:
+            alerts.append(f"{name} coverage {now:.0%} (usually {usual:.0%})")
+    return alerts
