@@ -79,8 +79,8 @@ class DedupPipeline:
             self.aliases[fetched] = url
             raise drop(self.stats, "duplicate_url", f"{fetched} is {url}, already seen in this run")
         if digest in self.run_hashes:
-            self.aliases[fetched] = other = self.run_hashes[digest]
-            raise drop(self.stats, "duplicate_content", f"{fetched} has the text of {other}")
+            self.aliases[fetched] = first = self.run_hashes[digest]
+            raise drop(self.stats, "duplicate_content", f"{fetched} has the text of {first}")
         self.run_urls.add(url)
         stored = self._stored_hash(url)
         if stored == digest:

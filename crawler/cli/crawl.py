@@ -39,8 +39,11 @@ def sites(sites_dir: str | None) -> None:
 @db_option
 @click.option("--base-url", help="Fetch the site from this mirror, e.g. http://127.0.0.1:8000.")
 @click.option("--log-level", default="INFO", show_default=True, help="Scrapy log level.")
-@click.option("--log-file", type=click.Path(dir_okay=False),
-              help="Write the crawl log here (--all: output/logs/crawl-<time>.log by default).")
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False),
+    help="Write the crawl log here (--all: output/logs/crawl-<time>.log by default).",
+)
 @click.option(
     "-s",
     "--set",

@@ -11,6 +11,7 @@ import argparse
 import re
 import subprocess
 import sys
+import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -25,6 +26,15 @@ class QuietHandler(SimpleHTTPRequestHandler):
     """Static files; one access-log line per request only when ``--log`` is given."""
 
     log_file: Any = None
+    delay: float = 0.0
+
+    def do_GET(self) -> None:
+        if self.delay:
+            time.sleep(self.delay)
+        super().do_GET()
+
+    def log_error(self, format: str, *args: Any) -> None:
+        """Errors are logged once, as the request line with their status."""
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.log_file is not None:
@@ -37,9 +47,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--dir", type=Path, default=SITE_DIR, help="folder to serve")
     parser.add_argument("--port", type=int, default=0, help="port (0: any free port)")
     parser.add_argument("--log", type=Path, help="append one line per request to this file")
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds to wait before answering")
     args = parser.parse_args(argv)
     log_file = args.log.open("a", encoding="utf-8") if args.log else None
-    handler = type("Handler", (QuietHandler,), {"log_file": log_file})
+    handler = type("Handler", (QuietHandler,), {"log_file": log_file, "delay": args.delay})
     server = ThreadingHTTPServer(
         ("127.0.0.1", args.port), partial(handler, directory=str(args.dir))
     )
@@ -53,9 +64,12 @@ def main(argv: list[str] | None = None) -> None:
 class SiteServer:
     """Run the static server in a subprocess; ``url`` is its origin, e.g. http://127.0.0.1:5123."""
 
-    def __init__(self, directory: Path = SITE_DIR, log: Path | None = None) -> None:
+    def __init__(
+        self, directory: Path = SITE_DIR, log: Path | None = None, delay: float = 0.0
+    ) -> None:
         self.directory = directory
         self.log = log
+        self.delay = delay
         self.url = ""
         self._process: subprocess.Popen[str] | None = None
 
@@ -63,6 +77,8 @@ class SiteServer:
         command = [sys.executable, "-m", "crawler.demo.server", "--dir", str(self.directory)]
         if self.log:
             command += ["--log", str(self.log)]
+        if self.delay:
+            command += ["--delay", str(self.delay)]
         self._process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         assert self._process.stdout is not None
         line = self._process.stdout.readline().strip()

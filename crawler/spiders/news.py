@@ -24,6 +24,7 @@ from crawler.urls import canonicalize, rebase
 
 COVERED = ("title", "authors", "published", "body")
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncompressed
+UNDATED = 100_000_000  # minutes (190 years): undated article links come after dated ones
 
 
 class NewsSpider(scrapy.Spider):
@@ -70,10 +71,8 @@ class NewsSpider(scrapy.Spider):
 
     def article_request(self, url: str, listed: str | None = None) -> scrapy.Request:
         """A request for an article page; the incremental filter reads its ``meta``."""
-        age = age_days(listed)
         meta = {"article": True, "declared_url": self.declared(self.served(url))}
-        priority = 5 - int(age) if age is not None else 0  # newest first
-        return self._request(url, self.parse_article, meta=meta, priority=priority)
+        return self._request(url, self.parse_article, meta=meta, priority=_recency(listed))
 
     # -- Discovery -------------------------------------------------------------
 
@@ -161,6 +160,18 @@ class NewsSpider(scrapy.Spider):
         reason, detail = signals.failure_reason(failure)
         if reason:
             self.drop(url, reason, detail)
+
+
+def _recency(date: str | None) -> int:
+    """Request priority: newer is higher (one step per minute of age); undated lowest.
+
+    >>> _recency("2000-01-01") > _recency(None), _recency("2026-01-02") > _recency("2026-01-01")
+    (True, True)
+    """
+    age = age_days(date)
+    if age is None:
+        return -UNDATED
+    return -min(UNDATED - 1, max(0, int(age * 1440)))
 
 
 def _header(response: Response, name: bytes) -> str | None:
