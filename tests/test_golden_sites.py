@@ -55,6 +55,7 @@ def test_every_site_has_a_saved_page(site: str) -> None:
 @pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_saved_page_gives_expected_article(path: Path) -> None:
     expected, html = load_case(path)
+    assert SITES[path.parent.name].is_article(expected["url"]), "not an article URL of its site"
     article = extract(path.parent.name, expected, html)
     if expected.get("compare") == "score":
         assert_scores(expected, article)
