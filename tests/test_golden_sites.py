@@ -52,6 +52,27 @@ def test_every_site_has_a_saved_page(site: str) -> None:
     assert list((FIXTURES / "sites" / site).glob("*.json")), f"no golden page for site {site!r}"
 
 
+@pytest.mark.parametrize("site", sorted(SITES))
+def test_start_urls_are_listing_pages_not_articles(site: str) -> None:
+    for url in SITES[site].start_urls:
+        assert not SITES[site].is_article(url), url
+
+
+def test_real_publisher_comparison_rejects_a_wrong_article() -> None:
+    expected, html = load_case(FIXTURES / "sites/reuters/us_Reuters_2024_03_07.json")
+    article = extract("reuters", expected, html)
+    assert_scores(expected, article)
+    paragraphs = article["body"].split("\n\n")
+    for wrong in (
+        {"body": "\n\n".join(paragraphs[: len(paragraphs) * 9 // 10])},
+        {"title": article["title"] + " | Reuters"},
+        {"published": "2024-03-08T12:00:00+00:00"},
+        {"authors": ["Maya Gebeily"]},
+    ):
+        with pytest.raises(AssertionError):
+            assert_scores(expected, {**article, **wrong})
+
+
 @pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_saved_page_gives_expected_article(path: Path) -> None:
     expected, html = load_case(path)
