@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from crawler.demo.server import SiteServer
+from crawler.sites import BUNDLED_DIR
 from tests.conftest import LOOPBACK, ROOT, demo_manifest, run_cli
 
 DECLARED = "http://loopback-ledger.test"
@@ -134,4 +135,6 @@ def test_scrapy_list_shows_every_declared_site() -> None:
         cwd=ROOT,
         timeout=60,
     )
-    assert result.stdout.split() == ["demo", "eirns"]
+    declared = sorted(path.stem for path in BUNDLED_DIR.glob("*.toml"))
+    assert {"demo", "eirns", "reuters"} <= set(declared)
+    assert result.stdout.split() == declared

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from scrapy.http import HtmlResponse
 
+from crawler.extract.site import SiteExtractor
 from crawler.sites import SiteError, load_site_file, load_sites
 from tests.conftest import run_cli
 
@@ -55,6 +57,7 @@ def test_valid_declaration_loads(tmp_path: Path) -> None:
         (lambda t: t.replace('domains = ["example.test"]', "domains = 3"), "domains"),
         (lambda t: 'dateline = "yes"\n' + t, "dateline"),
         (lambda t: t.replace("[urls]", "[links]"), "links"),
+        (lambda t: 'drop = ["figure >>> p"]\n' + t, "drop"),
     ],
 )
 def test_invalid_declaration_names_site_and_field(tmp_path: Path, change, field: str) -> None:
@@ -63,6 +66,20 @@ def test_invalid_declaration_names_site_and_field(tmp_path: Path, change, field:
         load_site_file(path)
     message = str(error.value)
     assert str(path) in message and "'mysite'" in message and f"'{field}'" in message
+
+
+def test_dropped_elements_are_left_out_of_every_field(tmp_path: Path) -> None:
+    site = load_site_file(
+        write(tmp_path, 'drop = ["figure", "xpath://p/em"]\n' + VALID.format(name="mysite"))
+    )
+    page = (
+        b"<html><body><h1>Headline</h1><article><p>First <em>[ad]</em>paragraph.</p>"
+        b"<figure><p>A caption.</p></figure><p>Second paragraph.</p></article></body></html>"
+    )
+    response = HtmlResponse(url="https://example.test/news/1.html", body=page, encoding="utf-8")
+    article = SiteExtractor(site).extract(response)
+    assert article["body"] == "First paragraph.\n\nSecond paragraph."
+    assert response.css("figure p::text").get() == "A caption."  # the response is left as it was
 
 
 def test_file_name_must_match_site_name(tmp_path: Path) -> None:

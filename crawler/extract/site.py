@@ -31,6 +31,24 @@ def node_text(node: Selector) -> str:
     return "".join(p.root if isinstance(p.root, str) else " " for p in parts)
 
 
+def without(
+    response: TextResponse | Selector, selectors: tuple[str, ...]
+) -> TextResponse | Selector:
+    """The page with every element matched by ``selectors`` removed (a copy; text after
+    a removed inline element stays). Without selectors, the response itself.
+
+    >>> page = Selector(text="<p>See <span>opens new tab</span>the report.</p>")
+    >>> without(page, ("xpath://span[contains(., 'new tab')]",)).css("p").xpath("string()").get()
+    'See the report.'
+    """
+    if not selectors:
+        return response
+    page = Selector(text=response.xpath("/*").get() or "")
+    for selector in selectors:
+        select(page, selector).drop()
+    return page
+
+
 class SiteExtractor:
     """Turns a page of one declared site into an :class:`Article`."""
 
@@ -41,8 +59,9 @@ class SiteExtractor:
     def extract(self, response: TextResponse) -> Article:
         loader = ArticleLoader(response=response, boilerplate=self.boilerplate)
         provenance: dict[str, str] = {}
+        page = without(response, self.site.drop)
         for field, selectors in self.site.selectors.items():
-            if self._add_first_match(loader, response, field, selectors):
+            if self._add_first_match(loader, page, field, selectors):
                 provenance[field] = "selector"
         if self.site.dateline:
             self._add_dateline(loader, provenance)
@@ -54,7 +73,11 @@ class SiteExtractor:
         return article
 
     def _add_first_match(
-        self, loader: ArticleLoader, response: TextResponse, field: str, selectors: tuple[str, ...]
+        self,
+        loader: ArticleLoader,
+        response: TextResponse | Selector,
+        field: str,
+        selectors: tuple[str, ...],
     ) -> bool:
         """Add the values of the first selector that yields a non-empty value."""
         for selector in selectors:

@@ -2,7 +2,9 @@
 
 A declaration is data, not code: the site's domains, where discovery starts,
 which URLs are articles and which are listing pages to follow, the selectors
-for each field and the site's boilerplate lines. See ``eirns.toml``.
+for each field, the elements to ``drop`` from the page before any selector runs
+(captions, ads, link hints inside paragraphs) and the site's boilerplate lines.
+See ``eirns.toml`` and ``reuters.toml``.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ REQUIRED_SELECTORS = ("title", "body")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _KEYS = {
     "name", "title", "domains", "start_urls", "sitemaps", "feeds", "language", "urls",
-    "selectors", "boilerplate", "dateline", "nightly", "limits",
+    "selectors", "boilerplate", "dateline", "nightly", "limits", "drop",
 }  # fmt: skip
 _LIMITS = ("max_pages", "max_age_days", "depth")
 
@@ -54,6 +56,7 @@ class Site:
     follow_urls: tuple[str, ...] = ()
     deny_urls: tuple[str, ...] = ()
     selectors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    drop: tuple[str, ...] = ()
     boilerplate: tuple[str, ...] = ()
     language: str | None = None
     dateline: bool = False
@@ -134,6 +137,7 @@ def parse_site(data: dict[str, Any], source: str) -> Site:
         follow_urls=check.patterns(urls, "follow", prefix="urls."),
         deny_urls=check.patterns(urls, "deny", prefix="urls."),
         selectors={f: check.selectors(selectors, f) for f in FIELDS if f in selectors},
+        drop=check.selectors(data, "drop", required=False, prefix=""),
         boilerplate=check.patterns(data, "boilerplate"),
         language=check.string(data, "language", default=None),
         dateline=check.boolean(data, "dateline"),
@@ -215,16 +219,16 @@ class _Checker:
                 self.fail(prefix + key, f"has an invalid regular expression {pattern!r}: {exc}")
         return values
 
-    def selectors(self, data: dict[str, Any], key: str) -> tuple[str, ...]:
-        values = self.strings(data, key, required=True, prefix="selectors.")
+    def selectors(
+        self, data: dict[str, Any], key: str, required: bool = True, prefix: str = "selectors."
+    ) -> tuple[str, ...]:
+        values = self.strings(data, key, required=required, prefix=prefix)
         for selector in values:
             if not selector.startswith("xpath:"):
                 try:
                     HTMLTranslator().css_to_xpath(selector)
                 except Exception as exc:  # cssselect raises several error types
-                    self.fail(
-                        f"selectors.{key}", f"has an invalid CSS selector {selector!r}: {exc}"
-                    )
+                    self.fail(prefix + key, f"has an invalid CSS selector {selector!r}: {exc}")
         return values
 
 
