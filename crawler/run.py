@@ -84,10 +84,14 @@ class CrawlResult:
 
 
 def run_crawl(
-    site_names: list[str], settings: Settings, base_url: str | None = None
+    site_names: list[str],
+    settings: Settings,
+    base_url: str | None = None,
+    progress: bool = False,
 ) -> list[CrawlResult]:
     """Crawl the named sites in this process, concurrently; blocks until all finish.
 
+    With ``progress``, a live table of every site's counters is shown on the terminal.
     Raises ``KeyError`` for a site nobody declared.
     """
     sites = declared_sites(settings)
@@ -101,5 +105,15 @@ def run_crawl(
         kwargs = {"base_url": base_url} if base_url else {}
         process.crawl(crawler, **kwargs)
         crawlers.append((name, crawler))
-    process.start()
+    display = None
+    if progress:
+        from crawler.progress import Progress
+
+        display = Progress(crawlers)
+        display.start()
+    try:
+        process.start()
+    finally:
+        if display is not None:
+            display.stop()
     return [CrawlResult.from_crawler(name, crawler) for name, crawler in crawlers]

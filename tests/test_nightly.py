@@ -325,3 +325,19 @@ def test_runs_on_a_database_without_runs(tmp_path: Path) -> None:
     open_db(db).close()
     result = run_cli("runs", "--db", str(db))
     assert result.returncode == 0 and result.stdout.strip() == "No runs recorded."
+
+
+def test_progress_table_shows_each_site_counters() -> None:
+    from rich.console import Console
+
+    from crawler.progress import progress_table
+
+    stats = {"response_received_count": 27, "newsdesk/articles/new": 15,
+             "newsdesk/dropped/missing_body": 1, "newsdesk/dropped/duplicate_url": 2}  # fmt: skip
+    console = Console(width=120, record=True)
+    console.print(progress_table([("alpha", stats), ("beta", {"finish_reason": "finished"})]))
+    text = console.export_text()
+    alpha = next(line for line in text.splitlines() if "alpha" in line)
+    cells = [cell.strip() for cell in alpha.split("│")[1:-1]]
+    assert cells == ["alpha", "27", "15", "0", "0", "0", "3", "running"]
+    assert "finished" in next(line for line in text.splitlines() if "beta" in line)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,7 +84,7 @@ def crawl(
         click.echo(f"Logging to {log_file}")
     try:
         with CrawlLock(Path(db_path + ".crawl.lock")) if all_sites else nullcontext():
-            results = crawl_sites(sites, settings, base_url)
+            results = crawl_sites(sites, settings, base_url, progress=bool(log_file) and _tty())
     except LockHeld as exc:
         raise fail(str(exc)) from None
     for result in results:
@@ -97,6 +98,11 @@ def _declared(settings: Settings) -> dict[str, Site]:
         return declared_sites(settings)
     except SiteError as exc:
         raise fail(str(exc)) from None
+
+
+def _tty() -> bool:
+    """Whether a person watches: then a live progress table replaces log lines."""
+    return sys.stderr.isatty()
 
 
 def _stamp() -> str:
@@ -118,10 +124,12 @@ def crawl_settings(db_path: str, log_level: str, overrides: tuple[str, ...]) -> 
     return project_settings(values)
 
 
-def crawl_sites(sites: list[str], settings: Settings, base_url: str | None) -> list[CrawlResult]:
+def crawl_sites(
+    sites: list[str], settings: Settings, base_url: str | None, progress: bool = False
+) -> list[CrawlResult]:
     """Run the crawls; unknown sites and bad declarations become one-line errors."""
     try:
-        return run_crawl(sites, settings, base_url)
+        return run_crawl(sites, settings, base_url, progress)
     except KeyError as exc:
         raise fail(str(exc.args[0])) from None
     except SiteError as exc:
