@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Zero-width characters, and control characters that are not whitespace (stray bytes).
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1b\x7f]")
 _WHITESPACE = re.compile(r"\s+")
 _BYLINE_PREFIX = re.compile(r"^(?:written\s+)?by[:\s]+", re.IGNORECASE)
 _AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b)\s*", re.IGNORECASE)
@@ -24,7 +25,7 @@ _MONTH_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%b. %d, %Y")
 
 
 def normalize_text(text: str) -> str | None:
-    """Normalise Unicode (NFC, no zero-width characters) and collapse whitespace.
+    """Normalise Unicode (NFC, no zero-width or control characters), collapse whitespace.
 
     Returns ``None`` for text that is empty once cleaned.
 
@@ -32,10 +33,10 @@ def normalize_text(text: str) -> str | None:
     'Back to top'
     >>> normalize_text("Cafe\\u0301")
     'Café'
-    >>> normalize_text(" \\n\\t ") is None
-    True
+    >>> normalize_text(" \\n\\t ") is None, normalize_text("e\\u200b\\u0301\\x01")
+    (True, 'é')
     """
-    text = _ZERO_WIDTH.sub("", unicodedata.normalize("NFC", text))
+    text = unicodedata.normalize("NFC", _ZERO_WIDTH.sub("", text))
     text = _WHITESPACE.sub(" ", text).strip()
     return text or None
 
@@ -100,11 +101,13 @@ def unique(values: list[Any]) -> list[Any]:
     return list(dict.fromkeys(values))
 
 
-def parse_date(text: str) -> str | None:
+def parse_date(text: str, loader_context: dict[str, Any] | None = None) -> str | None:
     """Parse a date or datetime to ISO 8601; a bare date stays a date.
 
     ISO strings and common English forms are read directly; anything else goes
-    to dateparser. Unreadable text gives ``None``.
+    to dateparser, in the page's ``language`` when the loader context names one
+    (guessing among all languages costs seconds on first use, and a crawl's
+    downloads wait meanwhile). Unreadable text gives ``None``.
 
     >>> parse_date("2026-11-18T07:45:00+00:00")
     '2026-11-18T07:45:00+00:00'
@@ -112,8 +115,8 @@ def parse_date(text: str) -> str | None:
     '2022-04-30'
     >>> parse_date("April 30, 2022")
     '2022-04-30'
-    >>> parse_date("not a date") is None
-    True
+    >>> parse_date("not a date") is None, parse_date("3 March 2021", {"language": "en"})
+    (True, '2021-03-03')
     """
     text = text.strip()
     try:
@@ -127,13 +130,18 @@ def parse_date(text: str) -> str | None:
             return datetime.strptime(text, fmt).date().isoformat()
         except ValueError:
             continue
-    return _parse_date_fuzzy(text)
+    language = str((loader_context or {}).get("language") or "").split("-")[0].lower()
+    return _parse_date_fuzzy(text, [language] if language else None)
 
 
-def _parse_date_fuzzy(text: str) -> str | None:
+def _parse_date_fuzzy(text: str, languages: list[str] | None) -> str | None:
     import dateparser  # slow to import; only needed for unusual formats
 
-    parsed = dateparser.parse(text, settings={"STRICT_PARSING": True})
+    settings = {"STRICT_PARSING": True}
+    try:
+        parsed = dateparser.parse(text, languages=languages, settings=settings)
+    except ValueError:  # a language dateparser does not know: let it guess
+        parsed = dateparser.parse(text, settings=settings)
     if parsed is None:
         return None
     if parsed.tzinfo is None and parsed.time() == datetime.min.time():

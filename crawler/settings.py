@@ -63,3 +63,16 @@ NEWSDESK_DRIFT_MIN_RUNS = 3
 NEWSDESK_DRIFT_DROP = 0.3
 NEWSDESK_DRIFT_HISTORY = 10
 NEWSDESK_DRIFT_MIN_ARTICLES = 5  # coverage of a smaller run is not judged
+
+# Reliability against hostile sites (RELIABILITY.md): bounded redirects, retries and
+# sizes; every page lost to them is named in dropped_pages; a failed retry is the
+# site's fault (a dropped page), not an error of the crawl.
+REDIRECT_MAX_TIMES = 5
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
+DOWNLOAD_FAIL_ON_DATALOSS = True
+DOWNLOADER_MIDDLEWARES["crawler.charset.CharsetFallbackMiddleware"] = 570
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "crawler.traps.RecordingDepthMiddleware": 900,
+}
+EXTENSIONS["crawler.redirects.RedirectRecorder"] = 510

@@ -57,7 +57,9 @@ class SiteExtractor:
         self.boilerplate = compile_boilerplate(site.boilerplate)
 
     def extract(self, response: TextResponse) -> Article:
-        loader = ArticleLoader(response=response, boilerplate=self.boilerplate)
+        loader = ArticleLoader(
+            response=response, boilerplate=self.boilerplate, language=self.site.language
+        )
         provenance: dict[str, str] = {}
         page = without(response, self.site.drop)
         for field, selectors in self.site.selectors.items():

@@ -16,6 +16,7 @@ from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
 
 from crawler import signals
+from crawler.dates import check_dates
 from crawler.discovery import Entry, age_days, newest_first, parse_discovery
 from crawler.extract.site import SiteExtractor
 from crawler.items import Article
@@ -83,6 +84,9 @@ class NewsSpider(scrapy.Spider):
             self.drop(response.url, "too_large", "sitemap larger than 50 MB uncompressed")
             return
         entries = newest_first(list(parse_discovery(body)))
+        if not entries and b"<!ENTITY" in body[:65536]:
+            detail = "declares XML entities (never expanded): no URLs read"
+            self.drop(self.declared(response.url), "xml_entities", detail)
         max_age = self.site.limits.max_age_days
         for entry in entries:
             if entry.is_sitemap:
@@ -114,11 +118,13 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response: Response) -> Iterator[Article]:
         """An article page: extract it; the pipelines validate, deduplicate and store."""
         url = self.declared(response.url)
-        if not isinstance(response, TextResponse):
+        if not isinstance(response, TextResponse) or not _html_type(response):
             content_type = _header(response, b"Content-Type") or "unknown"
             self.drop(url, "not_html", f"content type {content_type}")
             return
         article = self.extractor.extract(response)
+        for note in check_dates(article, response, self.site):
+            self.logger.info("Date left empty on %s: %s", url, note)
         article["url"] = url
         article["site"] = self.site.name
         article["canonical_url"] = self._canonical(response)
@@ -156,7 +162,8 @@ class NewsSpider(scrapy.Spider):
     def failed(self, failure: Failure) -> None:
         """Errback: name why a request produced no page."""
         request = getattr(failure, "request", None)
-        url = self.declared(request.url) if request is not None else "?"
+        first = (request.meta.get("redirect_urls") or [request.url])[0] if request else "?"
+        url = self.declared(first)
         reason, detail = signals.failure_reason(failure)
         if reason:
             self.drop(url, reason, detail)
@@ -172,6 +179,12 @@ def _recency(date: str | None) -> int:
     if age is None:
         return -UNDATED
     return -min(UNDATED - 1, max(0, int(age * 1440)))
+
+
+def _html_type(response: Response) -> bool:
+    """Whether the declared Content-Type can be a page (Scrapy also guesses from ``.html``)."""
+    media = (_header(response, b"Content-Type") or "").split(";")[0].strip().lower()
+    return not media or media.startswith("text/") or "html" in media or "xml" in media
 
 
 def _header(response: Response, name: bytes) -> str | None:

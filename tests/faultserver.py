@@ -1,0 +1,446 @@
+"""A hostile news site on 127.0.0.1: good articles mixed with every fault a crawler meets.
+
+``python -m tests.faultserver [--port 0] [--log FILE]`` prints
+``serving faults at http://127.0.0.1:PORT/`` once it listens; :class:`FaultServer`
+runs it as a subprocess. Each fault is one path (see ``FAULTS`` in
+tests/test_reliability.py for what the crawler must make of each); ``GOOD`` lists
+the articles that must be stored. The site is declared in
+tests/fixtures/faultsites/faulty.toml.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+import zlib
+from collections import Counter
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+STALL_SECONDS = 5.0  # longer than the download timeout the tests set (2 s)
+HUGE_BYTES = 11 * 1024 * 1024  # over the 10 MB DOWNLOAD_MAXSIZE
+BOMB_MEMBER = 16 * 1024 * 1024  # one gzip member inflates to 16 MB ...
+BOMB_MEMBERS = 64  # ... and 64 of them to 1 GB, from about 1 MB on the wire
+_READY = re.compile(r"^serving faults at (?P<url>http://127\.0\.0\.1:\d+)/$")
+
+#: Articles that must be stored, exactly once each (path -> title).
+GOOD = {
+    f"/news/good-{n}.html": title
+    for n, title in enumerate(
+        [
+            "Harbour Bridge Reopens After Repairs",
+            "Library Extends Weekend Opening Hours",
+            "Tram Line Extension Wins Approval",
+            "Orchard Growers Report Record Apple Harvest",
+            "Lifeboat Crew Rescues Stranded Kayakers",
+            "Museum Returns Carved Panels to Village",
+        ],
+        start=1,
+    )
+}
+GOOD |= {
+    "/news/flaky-503.html": "Water Board Lifts Hosepipe Ban",
+    "/news/cp1252-as-utf8.html": "Café Owners Win “Best Breakfast” – Again",
+    "/news/no-charset.html": "Naïve Artists Show Work in Old Mill",
+    "/news/malformed.html": "Choir Sings in Flooded Cathedral",
+    "/news/date-1900.html": "Clock Tower Restored to Working Order",
+    "/news/date-2999.html": "Schools Trial Four-Day Week",
+    "/news/date-garbage.html": "Farmers Market Moves to Town Square",
+}
+
+
+def article_html(title: str, published: str = "2026-11-20T08:00:00+00:00", meta: str = "") -> str:
+    """An article page of the fault site: headline, byline, date and four paragraphs."""
+    words = title.lower().replace("“", "").replace("”", "")
+    paragraphs = "".join(
+        f"<p>{text}</p>"
+        for text in (
+            f"{title}: the story everyone in town is talking about this week.",
+            f"Residents said the news that {words} came as a surprise.",
+            f"Officials promised a full statement on how {words} will affect the coming year.",
+            "More details are expected at the council meeting on Thursday evening.",
+        )
+    )
+    return (
+        f"<!doctype html><html lang='en'><head>{meta}<title>{title}</title></head><body>"
+        f"<article><h1 class='headline'>{title}</h1>"
+        f"<p class='byline'>By <span class='author'>Ann Lee</span></p>"
+        f"<time class='published' datetime='{published}'>{published}</time>"
+        f"<div class='story-body'>{paragraphs}</div></article></body></html>"
+    )
+
+
+def _gzip_bomb() -> bytes:
+    member = zlib.compressobj(9, zlib.DEFLATED, 31)
+    data = member.compress(b"A" * BOMB_MEMBER) + member.flush()
+    return data * BOMB_MEMBERS  # concatenated gzip members are one valid gzip stream
+
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE urlset [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+ <url><loc>http://faulty.test/news/lol-&lol9;.html</loc></url>
+ <url><loc>http://faulty.test/news/good-5.html</loc><lastmod>2026-11-25</lastmod></url>
+</urlset>
+"""
+
+SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+ <url><loc>http://faulty.test/news/good-1.html</loc><lastmod>2026-11-27</lastmod></url>
+ <url><loc>http://faulty.test/news/good-6.html</loc><lastmod>2026-11-26</lastmod></url>
+ <url><loc>http://faulty.test/news/date-2999.html</loc></url>
+</urlset>
+"""
+
+ROBOTS = "User-agent: *\nDisallow: /news/members/\n"
+
+MALFORMED = (
+    b"<html><head><title>Choir Sings in Flooded Cathedral</title><body><div><div>"
+    b"<article><h1 class='headline'>Choir Sings in Flooded Cathedral</h1>"
+    b"<p class='byline'>By <span class='author'>Ann Lee</p>"
+    b"<time class='published' datetime='2026-11-19'>19 Nov</time>"
+    b"<div class='story-body'><p>The choir sang on, ankle-deep in water, \xff\xfe\x00 as the "
+    b"river rose.<p>Nobody left <b>before the last hymn</i>, the organist said."
+    b"</span></table><p>A collection raised money for repairs \x01\x02 to the nave."
+    b"<p>The cathedral reopens next month</div></div></html></html> trailing \xc3 bytes"
+)
+
+
+class FaultHandler(BaseHTTPRequestHandler):
+    """One method per kind of response; ``routes`` maps each path to one."""
+
+    server: FaultHTTPServer
+    protocol_version = "HTTP/1.0"
+
+    def do_GET(self) -> None:
+        path = self.path.split("?")[0]
+        self.server.count(self.path)
+        route = ROUTES.get(path)
+        if route is None and path.startswith(("/archive/page/", "/calendar/")):
+            route = FaultHandler.trap
+        (route or FaultHandler.not_found)(self)
+
+    # -- helpers ---------------------------------------------------------------
+
+    def send(self, status: int, body: bytes, content_type: str, **headers: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            self.send_header(name.replace("_", "-"), value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def html(self, text: str, status: int = 200, **headers: str) -> None:
+        self.send(status, text.encode("utf-8"), "text/html; charset=utf-8", **headers)
+
+    def page(self) -> None:
+        self.html(article_html(GOOD[self.path.split("?")[0]]))
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Requests are counted, not logged."""
+
+    # -- the site ----------------------------------------------------------------
+
+    def home(self) -> None:
+        links = [*GOOD, *FAULT_PATHS, "/news/moved.html", "/archive/page/1.html",
+                 "/calendar/2026-11-28/"]  # fmt: skip
+        items = "".join(f"<li><a href='{link}'>{link}</a></li>" for link in links)
+        self.html(f"<html><body><h1>Faulty Gazette</h1><ul>{items}</ul></body></html>")
+
+    def robots(self) -> None:
+        self.send(200, ROBOTS.encode(), "text/plain")
+
+    def sitemap(self) -> None:
+        self.send(200, SITEMAP.encode(), "application/xml")
+
+    def sitemap_bomb(self) -> None:
+        self.send(200, BILLION_LAUGHS.encode(), "application/xml")
+
+    def not_found(self) -> None:
+        self.html("<html><body>Not here</body></html>", 404)
+
+    # -- faults ----------------------------------------------------------------
+
+    def flaky(self) -> None:
+        """503 with Retry-After on the first request, the article afterwards."""
+        if self.server.hits[self.path] == 1:
+            self.html("<html><body>Busy</body></html>", 503, Retry_After="1")
+        else:
+            self.page()
+
+    def error_500(self) -> None:
+        self.html("<html><body>Server error</body></html>", 500, Retry_After="120")
+
+    def error_503(self) -> None:
+        self.html("<html><body>Down for maintenance</body></html>", 503, Retry_After="3600")
+
+    def gone(self) -> None:
+        self.html("<html><body>Gone</body></html>", 410)
+
+    def stall(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", "5000")
+        self.end_headers()
+        self.wfile.write(b"<html><body><h1 class='headline'>Slow")
+        self.wfile.flush()
+        time.sleep(STALL_SECONDS)
+
+    def _partial(self, declared: int) -> None:
+        body = article_html("Partial Page").encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(declared))
+        self.end_headers()
+        self.wfile.write(body[: len(body) // 2])
+        self.wfile.flush()
+
+    def reset(self) -> None:
+        """Half the body, then a TCP reset (SO_LINGER 0)."""
+        self._partial(20_000)
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.wfile.close()  # the socket closes (and resets) only once its files are closed
+        self.rfile.close()
+        self.connection.close()
+
+    def truncated(self) -> None:
+        """Content-Length promises more than is sent; the connection closes cleanly."""
+        self._partial(20_000)
+
+    def cp1252_as_utf8(self) -> None:
+        body = article_html(GOOD[self.path]).encode("cp1252")
+        self.send(200, body, "text/html; charset=utf-8")
+
+    def no_charset(self) -> None:
+        self.send(200, article_html(GOOD[self.path]).encode("cp1252"), "text/html")
+
+    def pdf(self) -> None:
+        self.send(200, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf")
+
+    def image(self) -> None:
+        self.send(200, b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png")
+
+    def huge(self) -> None:
+        filler = "<p>" + "Filler text for a page that is far too large. " * 20 + "</p>"
+        body = article_html("Huge Page").replace("</body>", filler * 20_000 + "</body>")
+        self.html(body[:HUGE_BYTES] if len(body) > HUGE_BYTES else body.ljust(HUGE_BYTES))
+
+    def huge_streamed(self) -> None:
+        """Over the size limit, without a Content-Length: only counting bytes can stop it."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        chunk = b"<p>" + b"Streaming filler. " * 3000 + b"</p>"
+        sent = 0
+        try:
+            while sent < HUGE_BYTES * 2:
+                self.wfile.write(chunk)
+                sent += len(chunk)
+        except OSError:
+            pass
+
+    def gzip_bomb(self) -> None:
+        self.send(200, self.server.bomb, "text/html; charset=utf-8", Content_Encoding="gzip")
+
+    def redirect(self, location: str, status: int = 302) -> None:
+        self.send_response(status)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def loop_a(self) -> None:
+        self.redirect("/news/loop-b.html")
+
+    def loop_b(self) -> None:
+        self.redirect("/news/loop-a.html")
+
+    def chain(self) -> None:
+        step = int(self.path.partition("?n=")[2] or 0)
+        self.redirect(f"/news/chain.html?n={step + 1}")
+
+    def offsite(self) -> None:
+        self.redirect("http://elsewhere.invalid/news/away.html")
+
+    def moved(self) -> None:
+        self.redirect("/news/good-2.html", 301)
+
+    def members(self) -> None:
+        self.html(article_html("Members Only Story"))
+
+    def trap(self) -> None:
+        """An endless archive: every page links to the next (and the calendar to both days)."""
+        numbers = [int(n) for n in re.findall(r"\d+", self.path)]
+        if self.path.startswith("/archive/"):
+            links = [f"/archive/page/{numbers[0] + 1}.html"]
+        else:
+            year, month, day = numbers[:3]
+            day_number = year * 372 + month * 31 + day
+            links = [f"/calendar/{_day(day_number - 1)}/", f"/calendar/{_day(day_number + 1)}/"]
+        items = "".join(f"<a href='{link}'>{link}</a>" for link in [*links, "/news/good-3.html"])
+        self.html(f"<html><body>{items}</body></html>")
+
+    def date_page(self) -> None:
+        dates = {"/news/date-1900.html": "1900-01-01T00:00:00+00:00",
+                 "/news/date-2999.html": "2999-12-31T00:00:00+00:00",
+                 "/news/date-garbage.html": "the day after the flood, 99:99"}  # fmt: skip
+        self.html(article_html(GOOD[self.path], published=dates[self.path]))
+
+    def malformed(self) -> None:
+        self.send(200, MALFORMED, "text/html; charset=utf-8")
+
+
+def _day(number: int) -> str:
+    """A calendar-ish date from a day number (the trap never ends: it need not be real)."""
+    year, rest = divmod(number, 372)
+    month, day = divmod(rest, 31)
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+#: Bad pages linked from the home page.
+FAULT_PATHS = [
+    "/news/down-500.html",
+    "/news/gone-503.html",
+    "/news/missing-404.html",
+    "/news/removed-410.html",
+    "/news/stall.html",
+    "/news/reset.html",
+    "/news/truncated.html",
+    "/news/annual-report.html",
+    "/news/photo.html",
+    "/news/huge.html",
+    "/news/huge-streamed.html",
+    "/news/gzip-bomb.html",
+    "/news/loop-a.html",
+    "/news/chain.html",
+    "/news/away.html",
+    "/news/members/secret.html",
+]
+
+ROUTES: dict[str, Callable[[FaultHandler], None]] = {
+    "/": FaultHandler.home,
+    "/robots.txt": FaultHandler.robots,
+    "/sitemap.xml": FaultHandler.sitemap,
+    "/sitemap-bomb.xml": FaultHandler.sitemap_bomb,
+    **{path: FaultHandler.page for path in GOOD if path.startswith("/news/good-")},
+    "/news/flaky-503.html": FaultHandler.flaky,
+    "/news/cp1252-as-utf8.html": FaultHandler.cp1252_as_utf8,
+    "/news/no-charset.html": FaultHandler.no_charset,
+    "/news/malformed.html": FaultHandler.malformed,
+    "/news/date-1900.html": FaultHandler.date_page,
+    "/news/date-2999.html": FaultHandler.date_page,
+    "/news/date-garbage.html": FaultHandler.date_page,
+    "/news/down-500.html": FaultHandler.error_500,
+    "/news/gone-503.html": FaultHandler.error_503,
+    "/news/removed-410.html": FaultHandler.gone,
+    "/news/stall.html": FaultHandler.stall,
+    "/news/reset.html": FaultHandler.reset,
+    "/news/truncated.html": FaultHandler.truncated,
+    "/news/annual-report.html": FaultHandler.pdf,
+    "/news/photo.html": FaultHandler.image,
+    "/news/huge.html": FaultHandler.huge,
+    "/news/huge-streamed.html": FaultHandler.huge_streamed,
+    "/news/gzip-bomb.html": FaultHandler.gzip_bomb,
+    "/news/loop-a.html": FaultHandler.loop_a,
+    "/news/loop-b.html": FaultHandler.loop_b,
+    "/news/chain.html": FaultHandler.chain,
+    "/news/away.html": FaultHandler.offsite,
+    "/news/moved.html": FaultHandler.moved,
+    "/news/members/secret.html": FaultHandler.members,
+}
+
+
+class FaultHTTPServer(ThreadingHTTPServer):
+    """Counts requests per path (``hits``) and appends them to ``log`` when given."""
+
+    daemon_threads = True
+
+    def __init__(self, port: int, log: Path | None) -> None:
+        super().__init__(("127.0.0.1", port), FaultHandler)
+        self.hits: Counter[str] = Counter()
+        self.lock = threading.Lock()
+        self.log = log.open("a", encoding="utf-8") if log else None
+        self.bomb = _gzip_bomb()
+
+    def count(self, path: str) -> None:
+        with self.lock:
+            self.hits[path] += 1
+            if self.log is not None:
+                self.log.write(path + "\n")
+                self.log.flush()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gave up (timeouts, size limits) is expected here: stay quiet."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--log", type=Path, help="append each requested path to this file")
+    args = parser.parse_args(argv)
+    server = FaultHTTPServer(args.port, args.log)
+    print(f"serving faults at http://127.0.0.1:{server.server_address[1]}/", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+class FaultServer:
+    """Run the fault site in a subprocess; ``url`` is its origin."""
+
+    def __init__(self, log: Path | None = None) -> None:
+        self.log = log
+        self.url = ""
+        self._process: subprocess.Popen[str] | None = None
+
+    def __enter__(self) -> Self:
+        command = [sys.executable, "-m", "tests.faultserver"]
+        if self.log:
+            command += ["--log", str(self.log)]
+        root = Path(__file__).resolve().parent.parent
+        self._process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=root)
+        assert self._process.stdout is not None
+        line = self._process.stdout.readline().strip()
+        match = _READY.match(line)
+        if match is None:
+            self.__exit__(None, None, None)
+            raise RuntimeError(f"fault server did not start (it said {line!r})")
+        self.url = match["url"]
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=10)
+            if self._process.stdout:
+                self._process.stdout.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,199 @@
+"""A crawl of a hostile site (tests/faultserver.py): it finishes, stores every good article
+once, names every bad page in ``dropped_pages``, retries nothing forever and stays small.
+
+One real crawl through the CLI serves every test here; RELIABILITY.md lists the faults.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from crawler.discovery import parse_discovery
+from tests.conftest import FIXTURES, ROOT
+from tests.faultserver import BILLION_LAUGHS, GOOD, FaultServer
+
+DECLARED = "http://faulty.test"
+SITES = FIXTURES / "faultsites"
+RETRY_TIMES = 1
+SETTINGS = ("DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_TIMEOUT=2",
+            f"RETRY_TIMES={RETRY_TIMES}", f"NEWSDESK_SITES_DIR={SITES}")  # fmt: skip
+MEMORY_BOUND_MB = 300
+
+#: Each bad page and the reason its ``dropped_pages`` row must give.
+FAULTS = {
+    "/news/down-500.html": "http_500",
+    "/news/gone-503.html": "http_503",
+    "/news/missing-404.html": "http_404",
+    "/news/removed-410.html": "http_410",
+    "/news/stall.html": "timeout",
+    "/news/reset.html": "truncated",
+    "/news/truncated.html": "truncated",
+    "/news/annual-report.html": "not_html",
+    "/news/photo.html": "not_html",
+    "/news/huge.html": "too_large",
+    "/news/huge-streamed.html": "too_large",
+    "/news/gzip-bomb.html": "too_large_decompressed",
+    "/news/loop-a.html": "redirect_loop",
+    "/news/chain.html": "too_many_redirects",
+    "/news/away.html": "redirect_offsite",
+    "/news/members/secret.html": "robots",
+    "/archive/page/6.html": "depth_limit",
+    "/sitemap-bomb.xml": "xml_entities",
+}
+
+#: Good articles whose date is stored empty, and the reason noted in their provenance.
+BAD_DATES = {
+    "/news/date-1900.html": "before 1990",
+    "/news/date-2999.html": "more than a day in the future",
+    "/news/date-garbage.html": "not a date",
+}
+
+
+@dataclass
+class FaultCrawl:
+    db: Path
+    returncode: int
+    stdout: str
+    log: str
+    hits: Counter[str]
+    peak_rss_mb: float
+
+
+def run_measured(command: list[str], out: Path, timeout: float = 120) -> tuple[int, float]:
+    """Run ``command`` with stdout+stderr to ``out``; its exit status and peak RSS in MB."""
+    with out.open("w") as sink:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
+    timer = threading.Timer(timeout, process.kill)
+    timer.start()
+    try:
+        _, status, usage = os.wait4(process.pid, 0)  # this child's own rusage
+    finally:
+        timer.cancel()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return process.returncode, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+
+
+@pytest.fixture(scope="module")
+def fault_crawl(tmp_path_factory: pytest.TempPathFactory) -> FaultCrawl:
+    tmp = tmp_path_factory.mktemp("faults")
+    db, access, log = tmp / "news.db", tmp / "access.log", tmp / "crawl.log"
+    with FaultServer(log=access) as server:
+        command = [sys.executable, "-m", "crawler", "crawl", "faulty", "--db", str(db),
+                   "--base-url", server.url, "--log-file", str(log)]  # fmt: skip
+        for setting in SETTINGS:
+            command += ["-s", setting]
+        returncode, peak = run_measured(command, tmp / "stdout.txt")
+    hits = Counter(access.read_text().splitlines())
+    stdout = (tmp / "stdout.txt").read_text()
+    return FaultCrawl(db, returncode, stdout, log.read_text(), hits, peak)
+
+
+def rows(db: Path, sql: str, *params: object) -> list[sqlite3.Row]:
+    connection = sqlite3.connect(db)
+    connection.row_factory = sqlite3.Row
+    try:
+        return connection.execute(sql, params).fetchall()
+    finally:
+        connection.close()
+
+
+def test_the_crawl_finishes_cleanly(fault_crawl: FaultCrawl) -> None:
+    assert fault_crawl.returncode == 0, fault_crawl.stdout[-2000:]
+    assert "faulty: finished;" in fault_crawl.stdout and "errors: 0" in fault_crawl.stdout
+    assert "Traceback" not in fault_crawl.log and "Traceback" not in fault_crawl.stdout
+    run = rows(fault_crawl.db, "select status, errors from crawl_runs")
+    assert [tuple(r) for r in run] == [("finished", 0)]
+
+
+def test_every_good_article_is_stored_exactly_once(fault_crawl: FaultCrawl) -> None:
+    stored = rows(fault_crawl.db, "select canonical_url, title, body from articles")
+    assert sorted(r["canonical_url"] for r in stored) == sorted(DECLARED + p for p in GOOD)
+    titles = {r["canonical_url"].removeprefix(DECLARED): r["title"] for r in stored}
+    assert titles == GOOD  # exact, so wrongly decoded characters would show
+    for row in stored:
+        assert row["body"].count("\n\n") >= 3, row["canonical_url"]  # four paragraphs
+        assert "\ufffd" not in row["title"]
+
+
+def test_wrong_and_missing_charsets_are_decoded_as_the_browser_would(
+    fault_crawl: FaultCrawl,
+) -> None:
+    sql = "select body from articles where canonical_url = ?"
+    cp1252 = rows(fault_crawl.db, sql, DECLARED + "/news/cp1252-as-utf8.html")[0]["body"]
+    assert cp1252.startswith("Café Owners Win “Best Breakfast” – Again: the story")
+    undeclared = rows(fault_crawl.db, sql, DECLARED + "/news/no-charset.html")[0]["body"]
+    assert undeclared.startswith("Naïve Artists Show Work in Old Mill:")
+
+
+def test_malformed_html_keeps_every_paragraph(fault_crawl: FaultCrawl) -> None:
+    sql = "select body from articles where canonical_url = ?"
+    body = rows(fault_crawl.db, sql, DECLARED + "/news/malformed.html")[0]["body"]
+    paragraphs = body.split("\n\n")
+    assert len(paragraphs) == 4 and paragraphs[-1] == "The cathedral reopens next month"
+    assert "\x00" not in body and "\x01" not in body  # stray bytes do not reach the text
+
+
+@pytest.mark.parametrize(("path", "reason"), sorted(FAULTS.items()))
+def test_each_bad_page_is_dropped_with_a_specific_reason(
+    fault_crawl: FaultCrawl, path: str, reason: str
+) -> None:
+    drops = rows(fault_crawl.db, "select reason from dropped_pages where url = ?", DECLARED + path)
+    assert [r["reason"] for r in drops] == [reason]
+
+
+def test_every_drop_has_a_specific_reason(fault_crawl: FaultCrawl) -> None:
+    reasons = {r[0] for r in rows(fault_crawl.db, "select reason from dropped_pages")}
+    assert reasons == set(FAULTS.values())  # no generic download_error or ignored
+
+
+@pytest.mark.parametrize(("path", "reason"), sorted(BAD_DATES.items()))
+def test_absurd_and_unreadable_dates_are_left_empty_with_the_reason(
+    fault_crawl: FaultCrawl, path: str, reason: str
+) -> None:
+    sql = "select published, provenance from articles where canonical_url = ?"
+    row = rows(fault_crawl.db, sql, DECLARED + path)[0]
+    provenance = json.loads(row["provenance"])
+    assert row["published"] is None and "published" not in provenance
+    assert provenance["published_rejected"].endswith(": " + reason)
+
+
+def test_nothing_is_retried_forever(fault_crawl: FaultCrawl) -> None:
+    hits = fault_crawl.hits
+    assert hits["/news/flaky-503.html"] == 2  # a 503 is retried, and then the page is stored
+    for path in ("/news/down-500.html", "/news/gone-503.html", "/news/stall.html",
+                 "/news/reset.html", "/news/truncated.html"):  # fmt: skip
+        assert hits[path] == 1 + RETRY_TIMES, path
+    once = [p for p in hits if p not in FAULTS and p != "/news/flaky-503.html"]
+    assert [p for p in once if hits[p] != 1] == []
+    chain = [p for p in hits if p.startswith("/news/chain.html")]
+    assert len(chain) == 6  # the first request and REDIRECT_MAX_TIMES (5) redirects
+    assert hits["/news/loop-a.html"] == hits["/news/loop-b.html"] == 1
+    archive = sorted(p for p in hits if p.startswith("/archive/"))
+    assert archive == [f"/archive/page/{n}.html" for n in range(1, 6)]  # DEPTH_LIMIT 5
+    assert 5 <= sum(1 for p in hits if p.startswith("/calendar/")) <= 11
+    assert "/news/members/secret.html" not in hits  # robots.txt is obeyed
+
+
+def test_memory_stays_bounded_with_a_gzip_bomb(fault_crawl: FaultCrawl) -> None:
+    # The bomb inflates to 1 GB; decompression stops at DOWNLOAD_MAXSIZE (10 MB).
+    assert fault_crawl.hits["/news/gzip-bomb.html"] == 1
+    print(f"peak RSS of the crawl: {fault_crawl.peak_rss_mb:.0f} MB")
+    assert fault_crawl.peak_rss_mb < MEMORY_BOUND_MB
+
+
+def test_sitemap_entity_bomb_stays_inert(fault_crawl: FaultCrawl) -> None:
+    assert fault_crawl.hits["/sitemap-bomb.xml"] == 1
+    assert not [p for p in fault_crawl.hits if "lol" in p]
+    assert list(parse_discovery(BILLION_LAUGHS.encode())) == []  # libxml2 refuses it
+    plain = BILLION_LAUGHS.replace("&lol9;", "x")  # declared but unused entities: harmless
+    assert [e.url for e in parse_discovery(plain.encode())][-1] == DECLARED + "/news/good-5.html"
