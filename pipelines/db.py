@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -40,3 +42,22 @@ def open_db(path: str | Path, create: bool = True) -> Database:
     except (sqlite3.DatabaseError, OSError) as exc:
         raise DatabaseError(f"{path}: cannot open database: {exc}") from exc
     return db
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """A transaction that takes the write lock when it begins (``BEGIN IMMEDIATE``).
+
+    ``db.atomic()`` begins deferred: a transaction that reads before it writes
+    cannot wait for another process's write to finish (SQLite answers "database
+    is locked" at once, whatever the busy timeout), so two crawls writing one
+    file would lose batches. Waiting for the lock at ``BEGIN`` lets the busy
+    timeout do its work. sqlite-utils calls inside nest as savepoints.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.execute("COMMIT")

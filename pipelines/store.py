@@ -16,7 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from sqlite_utils import Database
 
-from pipelines.db import open_db
+from pipelines.db import open_db, write_transaction
 
 COLUMNS = (
     "canonical_url",
@@ -95,7 +95,7 @@ class StorePipeline:
         if not self.pending or self.db is None:
             return
         batch, self.pending = self.pending, []
-        with self.db.atomic():
+        with write_transaction(self.db):
             for item in batch:
                 self._write(self.db, item)
 
