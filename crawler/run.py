@@ -10,6 +10,7 @@ from scrapy.settings import Settings
 
 from crawler.spiderloader import declared_sites
 from pipelines.drops import STATS_PREFIX
+from pipelines.failure import STORAGE_ERROR
 
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
@@ -77,6 +78,12 @@ class CrawlResult:
             for key, value in sorted(self.stats.items())
             if key.startswith(STATS_PREFIX)
         }
+
+    @property
+    def storage_error(self) -> str | None:
+        """Why the database could not be written, when it could not."""
+        error = self.stats.get(STORAGE_ERROR)
+        return str(error) if error else None
 
     @property
     def ok(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,8 +41,20 @@ def open_db(path: str | Path, create: bool = True) -> Database:
         elif "articles" not in db.table_names():
             raise DatabaseError(f"{path}: not a newsdesk database (no articles table)")
     except (sqlite3.DatabaseError, OSError) as exc:
-        raise DatabaseError(f"{path}: cannot open database: {exc}") from exc
+        why = _unwritable(path) if create else None
+        raise DatabaseError(f"{path}: cannot open database: {why or exc}") from exc
     return db
+
+
+def _unwritable(path: Path) -> str | None:
+    """Why the database at ``path`` cannot be written, when the file system says so."""
+    folder = path.parent if path.parent.exists() else Path(".")
+    if os.statvfs(folder).f_flag & os.ST_RDONLY:
+        return f"{folder} is on a read-only file system"
+    target = path if path.exists() else folder
+    if not os.access(target, os.W_OK):
+        return f"{target} is not writable"
+    return None
 
 
 @contextmanager

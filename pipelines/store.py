@@ -8,6 +8,7 @@ that led to a story is kept in ``article_urls``.
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, datetime
 from typing import Any, Self
 
@@ -17,6 +18,7 @@ from scrapy.statscollectors import StatsCollector
 from sqlite_utils import Database
 
 from pipelines.db import open_db, write_transaction
+from pipelines.failure import stop_crawl
 
 COLUMNS = (
     "canonical_url",
@@ -66,22 +68,27 @@ class StorePipeline:
         self.stats = stats
         self.db: Database | None = None
         self.pending: list[dict[str, Any]] = []
+        self.crawler: Crawler | None = None
+        self.failed = False
+        self.outcomes: list[str] = []  # counted once their batch commits
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        return cls(
+        pipeline = cls(
             settings.get("NEWSDESK_DB_PATH"),
             settings.getint("NEWSDESK_STORE_BATCH_SIZE", 50),
             crawler.stats,
         )
+        pipeline.crawler = crawler
+        return pipeline
 
     def open_spider(self) -> None:
         self.db = open_db(self.db_path)
 
     def close_spider(self) -> None:
         if self.db is not None:
-            self.flush()
+            self.flush(closing=True)
             self.db.close()
 
     def process_item(self, item: Any) -> Any:
@@ -90,14 +97,25 @@ class StorePipeline:
             self.flush()
         return item
 
-    def flush(self) -> None:
-        """Write the buffered items in one transaction."""
-        if not self.pending or self.db is None:
+    def flush(self, closing: bool = False) -> None:
+        """Write the buffered items in one transaction; a failed write stops the crawl."""
+        if not self.pending or self.db is None or self.failed:
             return
         batch, self.pending = self.pending, []
-        with write_transaction(self.db):
-            for item in batch:
-                self._write(self.db, item)
+        try:
+            with write_transaction(self.db):
+                for item in batch:
+                    self._write(self.db, item)
+        except sqlite3.Error as exc:
+            self.outcomes.clear()
+            self.failed = True
+            message = f"{self.db_path}: cannot write: {exc} ({len(batch)} articles not stored)"
+            stop_crawl(self.crawler, message, closing)
+            return
+        for outcome in self.outcomes:
+            if self.stats is not None:
+                self.stats.inc_value(f"newsdesk/articles/{outcome}")
+        self.outcomes.clear()
 
     def _write(self, db: Database, item: dict[str, Any]) -> None:
         row = article_row(item)
@@ -129,5 +147,4 @@ class StorePipeline:
             )
 
     def _count(self, outcome: str) -> None:
-        if self.stats is not None:
-            self.stats.inc_value(f"newsdesk/articles/{outcome}")
+        self.outcomes.append(outcome)

@@ -8,6 +8,8 @@ second, standing in for a slow disk. No crawler code is patched.
 
 from __future__ import annotations
 
+import os
+import resource
 import shutil
 import signal
 import sqlite3
@@ -153,3 +155,106 @@ def test_two_crawls_write_one_database_at_once(tmp_path: Path) -> None:
     assert per_site == {"demo": len(demo_manifest()), "ledger2": len(demo_manifest())}
     runs = [tuple(r) for r in query(db, "select site, status from crawl_runs order by site")]
     assert runs == [("demo", "finished"), ("ledger2", "finished")]
+
+
+def _can_mount() -> bool:
+    """Whether this process may mount file systems in a private mount namespace."""
+    if not shutil.which("unshare") or os.geteuid() != 0:
+        return False
+    probe = subprocess.run(
+        ["unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"],
+        capture_output=True,
+    )
+    return probe.returncode == 0
+
+
+needs_mount = pytest.mark.skipif(
+    not _can_mount(), reason="needs root and `unshare -m` to mount a private file system"
+)
+
+
+def crawl_command(db: Path, server: SiteServer, log: Path) -> list[str]:
+    return [sys.executable, "-m", "crawler", "crawl", "demo", "--db", str(db), "--base-url",
+            server.url, "--log-file", str(log), *LOOPBACK, *SMALL_BATCHES]  # fmt: skip
+
+
+def assert_clean_failure(result: subprocess.CompletedProcess[str], *needles: str) -> None:
+    """Exit 1 with one line on stderr (the log went to a file) and no traceback."""
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    for needle in needles:
+        assert needle in lines[0]
+
+
+def assert_whole_batches(db: Path, result: subprocess.CompletedProcess[str]) -> None:
+    """What a failed crawl stored is complete and consistent, and what it said it stored."""
+    assert query(db, "pragma integrity_check")[0][0] == "ok"
+    connection = sqlite3.connect(db)
+    connection.execute("insert into articles_fts(articles_fts) values ('integrity-check')")
+    connection.close()
+    stored = query(db, "select count(*) from articles")[0][0]
+    assert f"{stored} new" in result.stdout and stored % BATCH == 0
+    orphans = "select count(*) from articles where id not in (select article_id from article_urls)"
+    assert query(db, orphans)[0][0] == 0
+
+
+def test_a_file_size_limit_stops_the_crawl_cleanly_and_a_rerun_completes(
+    tmp_path: Path, slow_server: SiteServer, clean_articles: list[tuple[str, ...]]
+) -> None:
+    db = tmp_path / "news.db"
+    open_db(db).close()
+    limit = 200 * 1024  # the write-ahead log can grow by a few batches, then writes fail
+
+    def limit_file_size() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    result = subprocess.run(
+        crawl_command(db, slow_server, tmp_path / "crawl.log"), cwd=ROOT, capture_output=True,
+        text=True, timeout=120, preexec_fn=limit_file_size,
+    )  # fmt: skip
+    assert_clean_failure(result, str(db), "cannot write:", "articles not stored")
+    assert_whole_batches(db, result)
+    assert 0 < query(db, "select count(*) from articles")[0][0] < len(clean_articles)
+    rerun = crawl(db, "demo", slow_server, *SMALL_BATCHES)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert [tuple(r) for r in query(db, ARTICLES)] == clean_articles
+
+
+@needs_mount
+def test_a_full_file_system_stops_the_crawl_cleanly(
+    tmp_path: Path, demo_server: SiteServer
+) -> None:
+    seed, mounted, out = tmp_path / "seed.db", tmp_path / "disk", tmp_path / "out"
+    open_db(seed).close()
+    mounted.mkdir()
+    out.mkdir()
+    command = " ".join(crawl_command(mounted / "news.db", demo_server, out / "crawl.log"))
+    script = (f"mount -t tmpfs -o size=300k tmpfs {mounted} && cp {seed} {mounted}/news.db"
+              f" && {command}; status=$?; cp {mounted}/news.db* {out}/; exit $status")  # fmt: skip
+    result = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script], cwd=ROOT, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert_clean_failure(result, "cannot write: database or disk is full")
+    assert_whole_batches(out / "news.db", result)
+
+
+@needs_mount
+def test_a_read_only_database_is_a_one_line_error_and_stays_as_it_was(
+    tmp_path: Path, demo_server: SiteServer
+) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "news.db"
+    assert crawl(db, "demo", demo_server).returncode == 0
+    before = db.read_bytes()
+    command = " ".join(crawl_command(db, demo_server, tmp_path / "crawl.log"))
+    script = f"mount --bind {folder} {folder} && mount -o remount,ro,bind {folder} && {command}"
+    result = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script], cwd=ROOT, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert_clean_failure(result, str(db), "read-only file system")
+    assert db.read_bytes() == before

@@ -89,6 +89,9 @@ def crawl(
         raise fail(str(exc)) from None
     for result in results:
         echo_result(result)
+    storage_errors = [r.storage_error for r in results if r.storage_error]
+    if storage_errors:
+        raise fail(storage_errors[0])
     if not all(result.ok for result in results):
         raise SystemExit(1)
 
