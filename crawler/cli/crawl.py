@@ -12,6 +12,7 @@ import click
 from scrapy.settings import Settings
 
 from crawler.cli.app import CONTEXT, db_option, fail, main
+from crawler.cli.checks import check_base_url, check_log_file, check_overrides
 from crawler.lock import CrawlLock, LockHeld
 from crawler.run import CrawlResult, project_settings, run_crawl
 from crawler.sites import Site, SiteError, load_sites
@@ -72,6 +73,7 @@ def crawl(
     """
     if all_sites == bool(site):
         raise click.UsageError("give one SITE or --all")
+    check_base_url(base_url)
     settings = crawl_settings(db_path, log_level, overrides)
     if all_sites:
         sites = [name for name, s in _declared(settings).items() if s.nightly]
@@ -79,7 +81,7 @@ def crawl(
     else:
         sites = [site or ""]
     if log_file:
-        Path(log_file).parent.mkdir(parents=True, exist_ok=True)
+        check_log_file(log_file)
         settings.set("LOG_FILE", log_file, priority="cmdline")
         click.echo(f"Logging to {log_file}")
     try:
@@ -120,6 +122,7 @@ def crawl_settings(db_path: str, log_level: str, overrides: tuple[str, ...]) -> 
         if not sep or not name:
             raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="-s")
         values[name] = value
+    check_overrides(values, project_settings())
     try:
         open_db(db_path).close()
     except DatabaseError as exc:
