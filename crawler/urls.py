@@ -37,7 +37,20 @@ def canonicalize(url: str) -> str:
     'https://example.com/News/a.html?a=1&b=2'
     >>> canonicalize("http://example.com")
     'http://example.com/'
+
+    A string that is no valid URL (a port out of range, a broken IPv6 host) comes
+    back as given: this never raises.
+
+    >>> canonicalize("http://example.com:99999/a")
+    'http://example.com:99999/a'
     """
+    try:
+        return _canonicalize(url)
+    except ValueError:
+        return url
+
+
+def _canonicalize(url: str) -> str:
     url = canonicalize_url(strip_tracking(url), keep_fragments=False)
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().removeprefix("www.")

@@ -55,6 +55,14 @@ GOOD |= {
     "/news/date-1900.html": "Clock Tower Restored to Working Order",
     "/news/date-2999.html": "Schools Trial Four-Day Week",
     "/news/date-garbage.html": "Farmers Market Moves to Town Square",
+    "/news/canonical-port.html": "Ferry Timetable Changes for Winter",
+    "/news/canonical-ipv6.html": "Allotment Waiting List Grows Longer",
+}
+
+#: Broken rel=canonical links: the article is stored under the URL it was fetched from.
+BAD_CANONICAL = {
+    "/news/canonical-port.html": "http://faulty.test:99999/news/elsewhere.html",
+    "/news/canonical-ipv6.html": "http://[faulty.test/news/elsewhere.html",
 }
 
 
@@ -306,6 +314,10 @@ class FaultHandler(BaseHTTPRequestHandler):
                  "/news/date-garbage.html": "the day after the flood, 99:99"}  # fmt: skip
         self.html(article_html(GOOD[self.path], published=dates[self.path]))
 
+    def bad_canonical(self) -> None:
+        link = f"<link rel='canonical' href='{BAD_CANONICAL[self.path]}'>"
+        self.html(article_html(GOOD[self.path], meta=link))
+
     def malformed(self) -> None:
         self.send(200, MALFORMED, "text/html; charset=utf-8")
 
@@ -350,6 +362,7 @@ ROUTES: dict[str, Callable[[FaultHandler], None]] = {
     "/news/date-1900.html": FaultHandler.date_page,
     "/news/date-2999.html": FaultHandler.date_page,
     "/news/date-garbage.html": FaultHandler.date_page,
+    **{path: FaultHandler.bad_canonical for path in BAD_CANONICAL},
     "/news/down-500.html": FaultHandler.error_500,
     "/news/gone-503.html": FaultHandler.error_503,
     "/news/removed-410.html": FaultHandler.gone,

@@ -63,8 +63,15 @@ class NewsSpider(scrapy.Spider):
         return rebase(url, self.served_origin, self.site.origin)
 
     def on_site(self, url: str) -> bool:
-        """Whether the URL's host is one of the site's domains (or the mirror's host)."""
-        host = urlsplit(url).hostname or ""
+        """Whether the URL's host is one of the site's domains (or the mirror's host).
+
+        A URL that does not parse (a broken port or IPv6 host) is on no site.
+        """
+        try:
+            parts = urlsplit(url)
+            host, _ = parts.hostname or "", parts.port
+        except ValueError:
+            return False
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
     def _request(self, url: str, callback: Any, **kwargs: Any) -> scrapy.Request:
@@ -138,7 +145,11 @@ class NewsSpider(scrapy.Spider):
         """The page's ``rel=canonical`` when it stays on the site, else the fetched URL."""
         url = response.url
         declared = response.css('link[rel="canonical"]::attr(href)').get()
-        if declared and self.on_site(candidate := response.urljoin(declared.strip())):
+        try:
+            candidate = response.urljoin(declared.strip()) if declared else ""
+        except ValueError:  # no URL at all, e.g. a broken IPv6 host
+            candidate = ""
+        if candidate and self.on_site(candidate):
             url = candidate
         return canonicalize(self.declared(url))
 
