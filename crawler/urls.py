@@ -19,8 +19,13 @@ def strip_tracking(url: str) -> str:
 
     >>> strip_tracking("https://x.test/a?id=3&utm_source=nl&fbclid=z")
     'https://x.test/a?id=3'
+    >>> strip_tracking("http://[broken/?utm_source=x")  # no URL: left as it is
+    'http://[broken/?utm_source=x'
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
     if not parts.query:
         return url
     keep = [p for p in parts.query.split("&") if not TRACKING_PARAMS.match(p.split("=", 1)[0])]
