@@ -16,19 +16,10 @@ import pytest
 
 from crawler.demo.server import SITE_DIR, SiteServer
 from crawler.lock import CrawlLock
-from tests.conftest import LOOPBACK, ROOT, demo_manifest, run_cli
+from tests.conftest import LOOPBACK, ROOT, demo_manifest, query, run_cli
 
 DECLARED = "http://loopback-ledger.test"
 DEMO_TOML = (ROOT / "crawler/sites/demo.toml").read_text(encoding="utf-8")
-
-
-def query(db: Path, sql: str) -> list[sqlite3.Row]:
-    connection = sqlite3.connect(db)
-    connection.row_factory = sqlite3.Row
-    try:
-        return connection.execute(sql).fetchall()
-    finally:
-        connection.close()
 
 
 def declare(sites_dir: Path, name: str, discovery: str, tables: str = "") -> None:
