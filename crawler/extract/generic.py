@@ -1,0 +1,284 @@
+"""Generic extraction: any article page, no declaration needed.
+
+:class:`GenericPage` is built from a response and exposes one method per field
+(like a web-poet page object). Each returns ``(value, provenance)`` or ``None``
+and is computed on first use only, so a caller that needs two fields pays for
+two. Sources, most trusted first: JSON-LD, OpenGraph / ``article:`` meta, other
+meta tags, then page heuristics (``<h1>``, ``<time>``, bylines, ``<html lang>``);
+the body comes from trafilatura plus :mod:`crawler.extract.body`, dates the
+metadata lacks from htmldate.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import cached_property
+from typing import Any
+
+from parsel import Selector
+from scrapy.http import TextResponse
+
+from crawler.extract import body as bodies
+from crawler.extract import jsonld
+from crawler.extract import metadata as meta
+from crawler.extract.clean import key, normalize_authors, normalize_language, strip_site_name
+from crawler.processors import normalize_text, parse_date
+
+Filled = tuple[Any, str]
+FIELDS = (
+    "title",
+    "authors",
+    "published",
+    "modified",
+    "lead",
+    "section",
+    "tags",
+    "language",
+    "image",
+    "body",
+)
+_TAG = re.compile(r"<[^>]+>")
+_BYLINE_XPATH = (
+    '//*[@rel="author"]',
+    '//*[@itemprop="author"]//*[@itemprop="name"]',
+    '//*[@itemprop="author"]',
+    '//*[contains(concat(" ", normalize-space(@class), " "), " byline ")]',
+)
+_DATE_XPATH = (
+    '//*[@itemprop="datePublished"]/@content',
+    '//*[@itemprop="datePublished"]/@datetime',
+    "//article//time/@datetime",
+    "//time[@pubdate]/@datetime",
+)
+
+
+def plain(value: Any) -> str | None:
+    """A metadata string without HTML tags or entities, whitespace collapsed.
+
+    >>> plain("Ben &amp; Jerry&#8217;s <b>deal</b>")
+    'Ben & Jerry’s deal'
+    """
+    text = jsonld.text_of(value)
+    if text is None:
+        return None
+    return normalize_text(html.unescape(_TAG.sub(" ", text)))
+
+
+def text_of_node(node: Selector) -> str | None:
+    return normalize_text(" ".join(node.xpath(".//text()[not(ancestor::script)]").getall()))
+
+
+class GenericPage:
+    """One page's fields from its metadata, its markup and its main text."""
+
+    def __init__(self, response: TextResponse, boilerplate: re.Pattern[str] | None = None):
+        self.response = response
+        self.selector: Selector = response.selector
+        self.boilerplate = boilerplate
+
+    def get(self, field: str) -> Filled | None:
+        """The value and provenance of one of :data:`FIELDS`."""
+        found: Filled | None = getattr(self, field)
+        return found
+
+    @cached_property
+    def ld(self) -> dict[str, Any]:
+        return jsonld.article_node(self.selector)
+
+    @cached_property
+    def tags_by_key(self) -> dict[str, list[str]]:
+        return meta.meta_tags(self.selector)
+
+    @cached_property
+    def outlets(self) -> set[str]:
+        names = set(jsonld.publisher_names(self.selector))
+        names.update(self.tags_by_key.get("og:site_name", []))
+        names.update(self.tags_by_key.get("application-name", []))
+        return {n for n in (plain(n) for n in names) if n}
+
+    @cached_property
+    def h1(self) -> str | None:
+        for node in self.selector.xpath("//article//h1 | //main//h1 | //h1")[:3]:
+            text = text_of_node(node)
+            if text:
+                return text
+        return None
+
+    @cached_property
+    def title(self) -> Filled | None:
+        candidates: list[Filled] = []
+        if headline := plain(self.ld.get("headline") or self.ld.get("name")):
+            candidates.append((headline, "json-ld"))
+        if found := meta.first(self.tags_by_key, meta.TITLE_KEYS):
+            candidates.append((strip_site_name(plain(found[0]) or "", self.outlets), found[1]))
+        page_title = normalize_text(" ".join(self.selector.xpath("//title//text()").getall()))
+        if page_title:
+            candidates.append((strip_site_name(page_title, self.outlets), "heuristic"))
+        return choose_title(self.h1, [c for c in candidates if c[0]])
+
+    @cached_property
+    def authors(self) -> Filled | None:
+        if names := normalize_authors(jsonld.names_of(self.ld.get("author")), self.outlets):
+            return names, "json-ld"
+        for key_ in meta.AUTHOR_KEYS:
+            values = self.tags_by_key.get(key_, [])
+            if names := normalize_authors(values, self.outlets):
+                return names, meta.source_of(key_)
+        for xpath in _BYLINE_XPATH:
+            texts = [t for t in map(text_of_node, self.selector.xpath(xpath)[:4]) if t]
+            if names := normalize_authors(texts, self.outlets):
+                return names, "heuristic"
+        return None
+
+    @cached_property
+    def published(self) -> Filled | None:
+        if found := self._date(self.ld.get("datePublished"), meta.PUBLISHED_KEYS):
+            return found
+        for xpath in _DATE_XPATH:
+            for value in self.selector.xpath(xpath).getall()[:2]:
+                if parsed := parse_date_safely(value):
+                    return parsed, "heuristic"
+        return self._htmldate()
+
+    @cached_property
+    def modified(self) -> Filled | None:
+        return self._date(self.ld.get("dateModified"), meta.MODIFIED_KEYS)
+
+    def _date(self, ld_value: Any, keys: tuple[str, ...]) -> Filled | None:
+        if (text := plain(ld_value)) and (parsed := parse_date_safely(text)):
+            return parsed, "json-ld"
+        for key_ in keys:
+            for value in self.tags_by_key.get(key_, []):
+                if parsed := parse_date_safely(value):
+                    return parsed, meta.source_of(key_)
+        return None
+
+    def _htmldate(self) -> Filled | None:
+        from htmldate import find_date  # heavy; loaded only when metadata has no date
+
+        found = find_date(self.response.text, url=self.response.url, original_date=True)
+        return (found, "htmldate") if found else None
+
+    @cached_property
+    def lead(self) -> Filled | None:
+        if text := plain(self.ld.get("description")):
+            return text, "json-ld"
+        found = meta.first(self.tags_by_key, meta.LEAD_KEYS)
+        return (plain(found[0]), found[1]) if found and plain(found[0]) else None
+
+    @cached_property
+    def section(self) -> Filled | None:
+        if text := plain(self.ld.get("articleSection")):
+            return text, "json-ld"
+        found = meta.first(self.tags_by_key, meta.SECTION_KEYS)
+        return (plain(found[0]), found[1]) if found and plain(found[0]) else None
+
+    @cached_property
+    def tags(self) -> Filled | None:
+        if words := jsonld.keywords(self.ld.get("keywords")):
+            return unique_texts(words), "json-ld"
+        found = meta.every(self.tags_by_key, meta.TAG_KEYS)
+        if found and (words := unique_texts(jsonld.keywords(found[0]))):
+            return words, found[1]
+        return None
+
+    @cached_property
+    def language(self) -> Filled | None:
+        lang = self.selector.xpath("/html/@lang | /html/@xml:lang").get()
+        if lang and (tag := normalize_language(lang)):
+            return tag, "heuristic"
+        if (text := plain(self.ld.get("inLanguage"))) and (tag := normalize_language(text)):
+            return tag, "json-ld"
+        found = meta.first(self.tags_by_key, meta.LANGUAGE_KEYS)
+        if found and (tag := normalize_language(found[0])):
+            return tag, found[1]
+        return None
+
+    @cached_property
+    def image(self) -> Filled | None:
+        if url := jsonld.text_of(self.ld.get("image")):
+            return self.response.urljoin(url), "json-ld"
+        found = meta.first(self.tags_by_key, meta.IMAGE_KEYS)
+        return (self.response.urljoin(found[0]), found[1]) if found else None
+
+    @cached_property
+    def body(self) -> Filled | None:
+        title = self.title[0] if self.title else None
+        extracted = bodies.extract_main_text(self.response.text, self.response.url)
+        cleaned = bodies.finish(extracted, title, self.boilerplate) if extracted else None
+        article_body = plain_body(self.ld.get("articleBody"))
+        page_text = " ".join(self.selector.xpath("//body//text()").getall()) if article_body else ""
+        chosen = bodies.choose_body(cleaned, article_body, page_text)
+        if chosen is None:
+            return None
+        text = bodies.finish(chosen.text, title, self.boilerplate)
+        return (text, chosen.source) if text else None
+
+
+def choose_title(h1: str | None, candidates: list[Filled]) -> Filled | None:
+    """The headline: a metadata title the ``<h1>`` agrees with, else the most trusted one.
+
+    >>> choose_title("Storm hits coast", [("Storm hits coast | Ledger", "opengraph"),
+    ...                                   ("Storm hits coast", "heuristic")])
+    ('Storm hits coast', 'heuristic')
+    >>> choose_title(None, [("A", "json-ld"), ("B", "opengraph")])
+    ('A', 'json-ld')
+    >>> choose_title("Live", []) 
+    ('Live', 'heuristic')
+    """
+    if h1:
+        for value, source in candidates:
+            if key(value) == key(h1):
+                return h1, source
+    if candidates:
+        return candidates[0]
+    return (h1, "heuristic") if h1 else None
+
+
+def parse_date_safely(text: str) -> str | None:
+    """:func:`parse_date`, with ``None`` for anything it cannot read (never raises).
+
+    >>> parse_date_safely("2026-11-20T19:10:00Z"), parse_date_safely("0000-00-00")
+    ('2026-11-20T19:10:00+00:00', None)
+    """
+    cleaned = normalize_text(text)
+    if cleaned is None or len(cleaned) > 64:
+        return None
+    try:
+        return parse_date(cleaned)
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def plain_body(value: Any) -> str | None:
+    """A JSON-LD ``articleBody`` as paragraphs: tags become line breaks, entities decoded."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = re.sub(r"(?i)<\s*(?:br|/p|/div|/h\d|/li)\s*/?>", "\n", value)
+    return html.unescape(_TAG.sub(" ", text))
+
+
+def unique_texts(values: list[str]) -> list[str]:
+    """Cleaned values, first occurrence kept.
+
+    >>> unique_texts(["a", " a ", "B"])
+    ['a', 'B']
+    """
+    return list(dict.fromkeys(t for t in map(plain, values) if t))
+
+
+def fill(article: dict[str, Any], page: GenericPage, fields: tuple[str, ...] = FIELDS) -> None:
+    """Fill each of ``fields`` the article lacks from ``page``, recording its provenance.
+
+    Only the missing fields are computed (so no main-text extraction when the
+    body is already there).
+    """
+    provenance: dict[str, str] = article.setdefault("provenance", {})
+    for field in fields:
+        if article.get(field):
+            continue
+        found = page.get(field)
+        if found is not None and found[0]:
+            article[field] = found[0]
+            provenance[field] = found[1]
