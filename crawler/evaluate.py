@@ -82,7 +82,16 @@ def pages(folder: Path) -> Iterator[Page]:
 
 
 def response_for(html: bytes, url: str) -> HtmlResponse:
-    return HtmlResponse(url=url, body=html)
+    """A response for saved page bytes: UTF-8 when they decode as UTF-8, else as declared.
+
+    Saved pages carry no HTTP headers, and some were re-encoded to UTF-8 while
+    keeping their original ``<meta charset>``; valid UTF-8 is a reliable sign.
+    """
+    try:
+        html.decode("utf-8")
+    except UnicodeDecodeError:
+        return HtmlResponse(url=url, body=html)
+    return HtmlResponse(url=url, body=html, encoding="utf-8")
 
 
 def prediction(article: dict[str, Any]) -> Prediction:

@@ -106,7 +106,9 @@ def collapse(text: str) -> str:
 
 
 def title_exact(truth: str, predicted: str | None) -> bool:
-    """>>> title_exact("Caf\\u0065\\u0301  news", "Café news")
+    """Equal after NFC and whitespace collapse.
+
+    >>> title_exact("Caf\\u0065\\u0301  news", "Café news")
     True
     """
     exact = collapse(unicodedata.normalize("NFC", truth))
@@ -114,7 +116,9 @@ def title_exact(truth: str, predicted: str | None) -> bool:
 
 
 def loose(text: str) -> str:
-    """>>> loose("Foo \\u201cBar\\u201d \\u2013 x\\u200b")
+    """NFKC, no zero-width characters, straight quotes and dashes, casefolded.
+
+    >>> loose("Foo \\u201cBar\\u201d \\u2013 x\\u200b")
     'foo "bar" - x'
     """
     text = _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", text or ""))
@@ -141,7 +145,9 @@ def read_date(value: Any) -> datetime | None:
 
 
 def same_day(truth: Any, predicted: Any) -> bool:
-    """>>> same_day("2024-11-22T23:30:00+01:00", "2024-11-22T22:30:00Z")
+    """The same calendar day, in the truth's UTC offset when both have one.
+
+    >>> same_day("2024-11-22T23:30:00+01:00", "2024-11-22T22:30:00Z")
     True
     """
     t, p = read_date(truth), read_date(predicted)
@@ -162,7 +168,9 @@ def author_names(value: Any) -> list[str]:
 
 
 def authors_exact(truth: list[str], predicted: Any) -> bool:
-    """>>> authors_exact(["Ann Lee", "Bo"], "bo; ann lee")
+    """The same set of names after :func:`loose`.
+
+    >>> authors_exact(["Ann Lee", "Bo"], "bo; ann lee")
     True
     """
     return {loose(n) for n in truth} == {loose(n) for n in author_names(predicted)}

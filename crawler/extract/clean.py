@@ -13,6 +13,11 @@ _NOT_A_NAME = re.compile(
     r"^(?:staff|admin|editor|redaktion|unknown|anonymous|none|null)$", re.IGNORECASE
 )
 _MAX_AUTHOR_WORDS = 6
+_BYLINE_WORDS = re.compile(
+    r"^(?:(?:posted|published|written|veröffentlicht|verfasst|geschrieben|publié)\s*"
+    r"(?:by|von|par|por)|(?:by|von|par|por|di|door|av|przez|autor(?:in)?|author)\b)[:\s]*",
+    re.IGNORECASE,
+)
 
 
 def key(text: str) -> str:
@@ -22,6 +27,15 @@ def key(text: str) -> str:
     True
     """
     return " ".join(re.findall(r"\w+", text.casefold().replace("’", "").replace("'", "")))
+
+
+def compact(text: str) -> str:
+    """A comparison key that also ignores spacing.
+
+    >>> compact("Kicker:Headline") == compact("Kicker : Headline")
+    True
+    """
+    return key(text).replace(" ", "")
 
 
 def strip_site_name(title: str, site_names: Iterable[str]) -> str:
@@ -65,8 +79,10 @@ def clean_author(name: str) -> str | None:
     True
     >>> clean_author("staff") is None
     True
+    >>> clean_author("von Peter Addor"), clean_author("Veröffentlicht vonChris Jung")
+    ('Peter Addor', 'Chris Jung')
     """
-    text = normalize_text(strip_byline(normalize_text(name) or ""))
+    text = normalize_text(_BYLINE_WORDS.sub("", strip_byline(normalize_text(name) or "")))
     if text is None or _URLISH.search(text) or _NOT_A_NAME.match(text):
         return None
     text = re.sub(r"\s*\([^)]*\)\s*$", "", text).strip(" ,;:")

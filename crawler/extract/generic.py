@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import MutableMapping
+from datetime import date, datetime
 from functools import cached_property
 from typing import Any
+from urllib.parse import urlsplit
 
 from parsel import Selector
 from scrapy.http import TextResponse
@@ -22,7 +25,7 @@ from scrapy.http import TextResponse
 from crawler.extract import body as bodies
 from crawler.extract import jsonld
 from crawler.extract import metadata as meta
-from crawler.extract.clean import key, normalize_authors, normalize_language, strip_site_name
+from crawler.extract.clean import compact, normalize_authors, normalize_language, strip_site_name
 from crawler.processors import normalize_text, parse_date
 
 Filled = tuple[Any, str]
@@ -38,6 +41,7 @@ FIELDS = (
     "image",
     "body",
 )
+_GENERIC_LABELS = frozenset({"com", "org", "net", "co", "uk", "de", "news", "ac", "gov", "edu"})
 _TAG = re.compile(r"<[^>]+>")
 _BYLINE_XPATH = (
     '//*[@rel="author"]',
@@ -66,7 +70,9 @@ def plain(value: Any) -> str | None:
 
 
 def text_of_node(node: Selector) -> str | None:
-    return normalize_text(" ".join(node.xpath(".//text()[not(ancestor::script)]").getall()))
+    """An element's visible text as the page shows it (``<br>`` as a space)."""
+    parts = node.xpath(".//text()[not(ancestor::script) and not(ancestor::style)] | .//br")
+    return normalize_text("".join(p.root if isinstance(p.root, str) else " " for p in parts))
 
 
 class GenericPage:
@@ -95,27 +101,34 @@ class GenericPage:
         names = set(jsonld.publisher_names(self.selector))
         names.update(self.tags_by_key.get("og:site_name", []))
         names.update(self.tags_by_key.get("application-name", []))
+        names.add(host_name(self.response.url))
         return {n for n in (plain(n) for n in names) if n}
 
     @cached_property
-    def h1(self) -> str | None:
-        for node in self.selector.xpath("//article//h1 | //main//h1 | //h1")[:3]:
-            text = text_of_node(node)
-            if text:
-                return text
-        return None
+    def headings(self) -> list[str]:
+        """Visible headline candidates: the first ``<h1>`` elements, then ``<h2>``."""
+        found = []
+        for xpath in ("//h1", "//h2"):
+            for node in self.selector.xpath(xpath)[:4]:
+                text = text_of_node(node)
+                if text and compact(text) not in {compact(o) for o in self.outlets}:
+                    found.append(text)
+        return found
 
     @cached_property
     def title(self) -> Filled | None:
         candidates: list[Filled] = []
+        raw: list[str] = []
         if headline := plain(self.ld.get("headline") or self.ld.get("name")):
             candidates.append((headline, "json-ld"))
         if found := meta.first(self.tags_by_key, meta.TITLE_KEYS):
-            candidates.append((strip_site_name(plain(found[0]) or "", self.outlets), found[1]))
+            raw.append(plain(found[0]) or "")
+            candidates.append((strip_site_name(raw[-1], self.outlets), found[1]))
         page_title = normalize_text(" ".join(self.selector.xpath("//title//text()").getall()))
         if page_title:
+            raw.append(page_title)
             candidates.append((strip_site_name(page_title, self.outlets), "heuristic"))
-        return choose_title(self.h1, [c for c in candidates if c[0]])
+        return choose_title(self.headings, [c for c in candidates if c[0]], raw)
 
     @cached_property
     def authors(self) -> Filled | None:
@@ -129,11 +142,20 @@ class GenericPage:
             texts = [t for t in map(text_of_node, self.selector.xpath(xpath)[:4]) if t]
             if names := normalize_authors(texts, self.outlets):
                 return names, "heuristic"
-        return None
+        return self._trafilatura_authors()
+
+    def _trafilatura_authors(self) -> Filled | None:
+        from trafilatura.metadata import extract_metadata  # heavy; only as a last resort
+
+        found = extract_metadata(self.response.text, default_url=self.response.url, extensive=False)
+        names = normalize_authors((found.author or "").split(";"), self.outlets)
+        return (names, "trafilatura") if names else None
 
     @cached_property
     def published(self) -> Filled | None:
         if found := self._date(self.ld.get("datePublished"), meta.PUBLISHED_KEYS):
+            if utc_near_midnight(found[0]) and (local := self._htmldate()):
+                return local if adjacent_days(found[0], local[0]) else found
             return found
         for xpath in _DATE_XPATH:
             for value in self.selector.xpath(xpath).getall()[:2]:
@@ -216,24 +238,89 @@ class GenericPage:
         return (text, chosen.source) if text else None
 
 
-def choose_title(h1: str | None, candidates: list[Filled]) -> Filled | None:
-    """The headline: a metadata title the ``<h1>`` agrees with, else the most trusted one.
+def host_name(url: str) -> str:
+    """The distinctive label of a URL's host, often the outlet's name.
 
-    >>> choose_title("Storm hits coast", [("Storm hits coast | Ledger", "opengraph"),
-    ...                                   ("Storm hits coast", "heuristic")])
-    ('Storm hits coast', 'heuristic')
-    >>> choose_title(None, [("A", "json-ld"), ("B", "opengraph")])
-    ('A', 'json-ld')
-    >>> choose_title("Live", []) 
-    ('Live', 'heuristic')
+    >>> host_name("https://www.happyface313.com/a"), host_name("https://news.bbc.co.uk/x")
+    ('happyface313', 'bbc')
+    >>> host_name("https://www.derstandard.at/story/1"), host_name("http://localhost/")
+    ('derstandard', '')
     """
-    if h1:
+    labels = (urlsplit(url).hostname or "").split(".")[:-1]
+    while labels and labels[-1] in _GENERIC_LABELS:
+        labels.pop()
+    return labels[-1] if labels else ""
+
+
+def choose_title(headings: list[str], candidates: list[Filled], raw: list[str]) -> Filled | None:
+    """The headline, from the page's headings and its metadata titles.
+
+    A metadata title a heading agrees with wins (metadata has the cleaner
+    punctuation), unless it is a truncated form of the heading; then a heading
+    that the raw page title contains (``Site | Headline``); then the metadata
+    titles in order of trust.
+
+    >>> choose_title(["Storm hits coast"], [("Storm: hits coast", "json-ld")], [])
+    ('Storm: hits coast', 'json-ld')
+    >>> choose_title(["Menu", "Storm hits coast"], [("Ledger", "heuristic")],
+    ...              ["Ledger | Storm hits coast"])
+    ('Storm hits coast', 'heuristic')
+    >>> choose_title(["Storm hits the coast hard"], [("Storm hits the...", "json-ld")], [])
+    ('Storm hits the coast hard', 'heuristic')
+    """
+    for heading in headings:
         for value, source in candidates:
-            if key(value) == key(h1):
-                return h1, source
-    if candidates:
-        return candidates[0]
-    return (h1, "heuristic") if h1 else None
+            if compact(value) == compact(heading):
+                return value, source
+            if truncates(value, heading):
+                return heading, "heuristic"
+    for heading in headings:
+        if len(heading.split()) >= 2 and any(compact(heading) in compact(t) for t in raw):
+            return heading, "heuristic"
+    return candidates[0] if candidates else None
+
+
+def truncates(short: str, long: str) -> bool:
+    """Whether ``short`` is ``long`` cut off (at least half of it).
+
+    >>> truncates("Storm hits the…", "Storm hits the coast"), truncates("Storm", "Storm hits coast")
+    (True, False)
+    """
+    cut, full = compact(short), compact(long)
+    return len(cut) < len(full) and full.startswith(cut) and len(cut) >= len(full) / 2
+
+
+def utc_near_midnight(value: str) -> bool:
+    """Whether a UTC timestamp may fall on another calendar day where it was published.
+
+    >>> utc_near_midnight("2022-11-06T23:00:00+00:00"), utc_near_midnight("2022-11-06T12:00:00Z")
+    (True, False)
+    >>> utc_near_midnight("2022-11-06T23:00:00+01:00"), utc_near_midnight("2022-11-06")
+    (False, False)
+    """
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    offset = moment.utcoffset()
+    if len(value) <= 10 or offset is None or offset.total_seconds() != 0:
+        return False
+    return moment.hour >= 20 or moment.hour < 6
+
+
+def adjacent_days(first: str, second: str) -> bool:
+    """Whether two ISO dates are one calendar day apart.
+
+    >>> adjacent_days("2022-11-06T23:00:00+00:00", "2022-11-07")
+    True
+    >>> adjacent_days("2022-11-06", "2022-11-06")
+    False
+    """
+    try:
+        a, b = date.fromisoformat(first[:10]), date.fromisoformat(second[:10])
+    except ValueError:
+        return False
+    return abs((a - b).days) == 1
 
 
 def parse_date_safely(text: str) -> str | None:
@@ -268,7 +355,7 @@ def unique_texts(values: list[str]) -> list[str]:
     return list(dict.fromkeys(t for t in map(plain, values) if t))
 
 
-def fill(article: dict[str, Any], page: GenericPage, fields: tuple[str, ...] = FIELDS) -> None:
+def fill(article: MutableMapping[str, Any], page: GenericPage, fields: tuple[str, ...] = FIELDS) -> None:
     """Fill each of ``fields`` the article lacks from ``page``, recording its provenance.
 
     Only the missing fields are computed (so no main-text extraction when the

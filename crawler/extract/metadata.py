@@ -78,8 +78,8 @@ _OPENGRAPH_PREFIXES = ("og:", "article:", "twitter:")
 def meta_tags(selector: Selector) -> dict[str, list[str]]:
     """Every ``<meta>`` with content, by lowercased key, values in page order.
 
-    >>> page = Selector(text='<meta property="og:title" content="A"><meta name="Author" content="B">')
-    >>> meta_tags(page)
+    >>> meta_tags(Selector(text='<meta property="og:title" content="A">'
+    ...                         '<meta name="Author" content="B">'))
     {'og:title': ['A'], 'author': ['B']}
     """
     found: dict[str, list[str]] = {}
