@@ -14,7 +14,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import MutableMapping
-from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,7 +25,8 @@ from crawler.extract import body as bodies
 from crawler.extract import jsonld
 from crawler.extract import metadata as meta
 from crawler.extract.clean import compact, normalize_authors, normalize_language, strip_site_name
-from crawler.processors import normalize_text, parse_date
+from crawler.extract.dates import adjacent_days, parse_date_safely, utc_near_midnight
+from crawler.processors import normalize_text
 
 Filled = tuple[Any, str]
 FIELDS = (
@@ -290,54 +290,6 @@ def truncates(short: str, long: str) -> bool:
     return len(cut) < len(full) and full.startswith(cut) and len(cut) >= len(full) / 2
 
 
-def utc_near_midnight(value: str) -> bool:
-    """Whether a UTC timestamp may fall on another calendar day where it was published.
-
-    >>> utc_near_midnight("2022-11-06T23:00:00+00:00"), utc_near_midnight("2022-11-06T12:00:00Z")
-    (True, False)
-    >>> utc_near_midnight("2022-11-06T23:00:00+01:00"), utc_near_midnight("2022-11-06")
-    (False, False)
-    """
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return False
-    offset = moment.utcoffset()
-    if len(value) <= 10 or offset is None or offset.total_seconds() != 0:
-        return False
-    return moment.hour >= 20 or moment.hour < 6
-
-
-def adjacent_days(first: str, second: str) -> bool:
-    """Whether two ISO dates are one calendar day apart.
-
-    >>> adjacent_days("2022-11-06T23:00:00+00:00", "2022-11-07")
-    True
-    >>> adjacent_days("2022-11-06", "2022-11-06")
-    False
-    """
-    try:
-        a, b = date.fromisoformat(first[:10]), date.fromisoformat(second[:10])
-    except ValueError:
-        return False
-    return abs((a - b).days) == 1
-
-
-def parse_date_safely(text: str) -> str | None:
-    """:func:`parse_date`, with ``None`` for anything it cannot read (never raises).
-
-    >>> parse_date_safely("2026-11-20T19:10:00Z"), parse_date_safely("0000-00-00")
-    ('2026-11-20T19:10:00+00:00', None)
-    """
-    cleaned = normalize_text(text)
-    if cleaned is None or len(cleaned) > 64:
-        return None
-    try:
-        return parse_date(cleaned)
-    except (ValueError, OverflowError, TypeError):
-        return None
-
-
 def plain_body(value: Any) -> str | None:
     """A JSON-LD ``articleBody`` as paragraphs: tags become line breaks, entities decoded."""
     if not isinstance(value, str) or not value.strip():
@@ -355,7 +307,9 @@ def unique_texts(values: list[str]) -> list[str]:
     return list(dict.fromkeys(t for t in map(plain, values) if t))
 
 
-def fill(article: MutableMapping[str, Any], page: GenericPage, fields: tuple[str, ...] = FIELDS) -> None:
+def fill(
+    article: MutableMapping[str, Any], page: GenericPage, fields: tuple[str, ...] = FIELDS
+) -> None:
     """Fill each of ``fields`` the article lacks from ``page``, recording its provenance.
 
     Only the missing fields are computed (so no main-text extraction when the
