@@ -8,7 +8,7 @@ import click
 from scrapy.settings import Settings
 
 from crawler.cli.app import CONTEXT, db_option, fail, main
-from crawler.run import CrawlResult, project_settings, run_crawl
+from crawler.run import CrawlResult, check_url, project_settings, read_urls, run_crawl, run_urls
 from crawler.sites import SiteError, load_sites
 from pipelines.db import DatabaseError, open_db
 
@@ -29,7 +29,11 @@ def sites(sites_dir: str | None) -> None:
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("site")
+@click.argument("site", required=False)
+@click.option("--url", "urls", multiple=True, help="An article URL on any site (repeatable).")
+@click.option(
+    "--urls-file", type=click.Path(dir_okay=False), help="A file of article URLs, one a line."
+)
 @db_option
 @click.option("--base-url", help="Fetch the site from this mirror, e.g. http://127.0.0.1:8000.")
 @click.option("--log-level", default="INFO", show_default=True, help="Scrapy log level.")
@@ -42,18 +46,47 @@ def sites(sites_dir: str | None) -> None:
     help="Override a Scrapy setting (repeatable).",
 )
 def crawl(
-    site: str, db_path: str, base_url: str | None, log_level: str, overrides: tuple[str, ...]
+    site: str | None,
+    urls: tuple[str, ...],
+    urls_file: str | None,
+    db_path: str,
+    base_url: str | None,
+    log_level: str,
+    overrides: tuple[str, ...],
 ) -> None:
-    """Crawl one declared SITE and store its articles.
+    """Crawl one declared SITE, or article pages of any site (--url, --urls-file).
+
+    Pages given by URL are fetched once each (links are not followed) and
+    extracted generically; their site is the host without www.
 
     Example: newsdesk crawl eirns --db output/news.db
     """
+    pages = page_urls(site, urls, urls_file)
     settings = crawl_settings(db_path, log_level, overrides)
-    results = crawl_sites([site], settings, base_url)
+    if pages:
+        results = [run_urls(pages, settings)]
+    else:
+        results = crawl_sites([str(site)], settings, base_url)
     for result in results:
         echo_result(result)
     if not all(result.ok for result in results):
         raise SystemExit(1)
+
+
+def page_urls(site: str | None, urls: tuple[str, ...], urls_file: str | None) -> list[str]:
+    """The URLs to crawl generically; a one-line error when the arguments do not fit."""
+    if site and (urls or urls_file):
+        raise fail("give either a SITE or --url/--urls-file, not both")
+    if not site and not urls and not urls_file:
+        raise fail("give a SITE to crawl, or article URLs with --url/--urls-file")
+    try:
+        for url in urls:
+            check_url(url, "--url")
+        return [*urls, *(read_urls(urls_file) if urls_file else [])]
+    except OSError as exc:
+        raise fail(f"{urls_file}: cannot read URLs file: {exc.strerror}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise fail(str(exc)) from None
 
 
 def crawl_settings(db_path: str, log_level: str, overrides: tuple[str, ...]) -> Settings:

@@ -11,10 +11,12 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
+from crawler.extract.guard import rejection
 from crawler.extract.site import SiteExtractor
 from crawler.items import Article
 from crawler.sites import Site
 from crawler.urls import canonicalize, rebase
+from pipelines.drops import STATS_PREFIX
 
 
 class NewsSpider(scrapy.Spider):
@@ -69,7 +71,17 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("newsdesk/not_html")
             self.logger.info("Not an HTML page: %s", response.url)
             return
-        article = self.extractor.extract(response)
+        reason = rejection(response)
+        if reason is not None:
+            self.crawler.stats.inc_value(STATS_PREFIX + reason)
+            self.logger.info("Dropped: %s: %s", reason, response.url)
+            return
+        try:
+            article = self.extractor.extract(response)
+        except Exception:  # boundary: a page the extractor cannot handle is dropped, logged
+            self.logger.exception("Extraction failed on %s", response.url)
+            self.crawler.stats.inc_value(STATS_PREFIX + "extraction_failed")
+            return
         article["url"] = self.declared(response.url)
         article["site"] = self.site.name
         article["canonical_url"] = self._canonical(response)
