@@ -99,14 +99,23 @@ def choose_body(extracted: str | None, article_body: str | None, page_text: str)
     """The better of trafilatura's text and the JSON-LD ``articleBody``.
 
     The JSON-LD text wins when it has at least :data:`MIN_BODY_WORDS` words,
-    is not much shorter than the extracted text (not a teaser) and nearly all
-    its words appear on the page (not stale or for another article).
+    is neither much shorter than the extracted text (a teaser) nor much longer
+    (several stories, or the text twice), and nearly all its words appear on
+    the page (not stale, not another article's).
+
+    >>> story = "The council met on Monday and agreed the budget for next year " * 3
+    >>> choose_body(story, story + " Extra words.", story + " Extra words.").source
+    'json-ld'
+    >>> choose_body(story, story * 3, story * 3).source
+    'trafilatura'
     """
     body = Body(extracted, "trafilatura") if extracted else None
-    if not article_body or word_count(article_body) < MIN_BODY_WORDS:
+    words = word_count(article_body or "")
+    if not article_body or words < MIN_BODY_WORDS:
         return body
     extracted_words = word_count(extracted or "")
-    if word_count(article_body) >= 0.8 * extracted_words and agrees(article_body, page_text) > 0.9:
+    in_range = 0.8 * extracted_words <= words <= 1.5 * max(extracted_words, MIN_BODY_WORDS)
+    if in_range and agrees(article_body, page_text) > 0.9:
         return Body(article_body, "json-ld")
     return body
 
