@@ -76,12 +76,23 @@ def text_of_node(node: Selector) -> str | None:
 
 
 class GenericPage:
-    """One page's fields from its metadata, its markup and its main text."""
+    """One page's fields from its metadata, its markup and its main text.
 
-    def __init__(self, response: TextResponse, boilerplate: re.Pattern[str] | None = None):
+    ``thorough=False`` skips the costly last resorts for metadata (htmldate's
+    date search, trafilatura's author search): a declared site's fallback uses
+    it to stay cheap. The body is always extracted when asked for.
+    """
+
+    def __init__(
+        self,
+        response: TextResponse,
+        boilerplate: re.Pattern[str] | None = None,
+        thorough: bool = True,
+    ):
         self.response = response
         self.selector: Selector = response.selector
         self.boilerplate = boilerplate
+        self.thorough = thorough
 
     def get(self, field: str) -> Filled | None:
         """The value and provenance of one of :data:`FIELDS`."""
@@ -142,7 +153,7 @@ class GenericPage:
             texts = [t for t in map(text_of_node, self.selector.xpath(xpath)[:4]) if t]
             if names := normalize_authors(texts, self.outlets):
                 return names, "heuristic"
-        return self._trafilatura_authors()
+        return self._trafilatura_authors() if self.thorough else None
 
     def _trafilatura_authors(self) -> Filled | None:
         from trafilatura.metadata import extract_metadata  # heavy; only as a last resort
@@ -154,14 +165,14 @@ class GenericPage:
     @cached_property
     def published(self) -> Filled | None:
         if found := self._date(self.ld.get("datePublished"), meta.PUBLISHED_KEYS):
-            if utc_near_midnight(found[0]) and (local := self._htmldate()):
+            if self.thorough and utc_near_midnight(found[0]) and (local := self._htmldate()):
                 return local if adjacent_days(found[0], local[0]) else found
             return found
         for xpath in _DATE_XPATH:
             for value in self.selector.xpath(xpath).getall()[:2]:
                 if parsed := parse_date_safely(value):
                     return parsed, "heuristic"
-        return self._htmldate()
+        return self._htmldate() if self.thorough else None
 
     @cached_property
     def modified(self) -> Filled | None:

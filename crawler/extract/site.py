@@ -37,7 +37,9 @@ class SiteExtractor:
 
     Declared selectors come first; every field they leave empty is filled by
     the generic extractor (:mod:`crawler.extract.generic`), field by field,
-    with the generic source as its provenance.
+    with the generic source as its provenance; only its cheap sources for
+    metadata (no htmldate or trafilatura author search), its full body
+    extraction when the selectors found no body.
     """
 
     def __init__(self, site: Site) -> None:
@@ -57,7 +59,7 @@ class SiteExtractor:
             provenance["language"] = "site"
         article: Article = loader.load_item()
         article["provenance"] = provenance
-        fill(article, GenericPage(response, self.boilerplate))
+        fill(article, GenericPage(response, self.boilerplate, thorough=False))
         return article
 
     def _add_first_match(
