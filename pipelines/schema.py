@@ -129,3 +129,9 @@ def add_http_validators(db: Database) -> None:
     """ETag and Last-Modified of the stored copy, for conditional revisits."""
     db.table("articles").add_column("etag", str)
     db.table("articles").add_column("last_modified", str)
+
+
+@migrations()
+def add_declared_coverage(db: Database) -> None:
+    """Per field, the share of a run's articles the site's own selectors filled (JSON)."""
+    db.table("crawl_runs").add_column("coverage_declared", str)
