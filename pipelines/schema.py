@@ -75,3 +75,16 @@ def create_article_versions(db: Database) -> None:
         foreign_keys=[("article_id", "articles", "id")],
     )
     db.table("article_versions").create_index(["article_id", "version"], unique=True)
+
+
+@migrations()
+def create_article_list_view(db: Database) -> None:
+    # Articles with their publication month, for browsing and faceting (Datasette).
+    db.create_view(
+        "article_list",
+        """
+        select id, title, site, published, substr(published, 1, 7) as published_month,
+               authors, section, language, word_count, canonical_url, duplicate_of, first_seen
+        from articles
+        """,
+    )
