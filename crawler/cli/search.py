@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
@@ -23,6 +22,7 @@ from crawler.cli.render import (
     write_jsonl,
 )
 from pipelines.db import DatabaseError, open_db
+from pipelines.export import decode_json_columns
 from pipelines.query import HIGHLIGHT, QueryError, QuerySyntaxError, search
 
 FORMATS = ("table", "jsonl", "json", "csv")
@@ -57,8 +57,7 @@ def search_command(text: str, db_path: str, limit: int, fmt: str | None, **filte
     if not rows:
         click.echo(f"No articles match {text!r}.", err=True)
         raise SystemExit(1)
-    for row in rows:
-        row["authors"] = json.loads(row["authors"] or "[]")
+    rows = [decode_json_columns(row) for row in rows]
     if fmt == "table":
         console().print(results_table(rows))
     elif fmt == "json":
@@ -77,7 +76,7 @@ def results_table(rows: list[dict[str, Any]]) -> Table:
     table.add_column("article", ratio=1, overflow="fold")
     for row in rows:
         article = Text().append(row["title"], style="bold")
-        if row["authors"]:
+        if isinstance(row["authors"], list) and row["authors"]:
             article.append(f"  {', '.join(row['authors'])}", style="italic")
         article.append("\n").append(marked_text(row["snippet"] or ""))
         article.append("\n").append(row["canonical_url"], style="dim")
