@@ -35,7 +35,8 @@ CSV_COLUMNS = (
 @click.argument("text")
 @db_option
 @filter_options
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 10_000),
+              help="Most results to show.")
 @format_option(*FORMATS)
 def search_command(text: str, db_path: str, limit: int, fmt: str | None, **filters: Any) -> None:
     """Full-text search over titles, leads and bodies; best matches (BM25) first.
