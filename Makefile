@@ -18,6 +18,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+bench: $(STAMP)
+	$(BIN)/python bench/extraction.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check crawler pipelines tests
 	$(BIN)/mypy

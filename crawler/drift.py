@@ -29,6 +29,9 @@ class RunFigures:
     articles_seen: int
     coverage: dict[str, float | None] = field(default_factory=dict)
     articles_extracted: int = 0
+    # Share filled by the site's own declaration (selectors, dateline), not by the
+    # generic fallback: a redesign shows here even when the fallback rescues the field.
+    declared: dict[str, float | None] = field(default_factory=dict)
 
 
 def assess(current: RunFigures, history: list[RunFigures], rules: DriftRules) -> list[str]:
@@ -43,6 +46,9 @@ def assess(current: RunFigures, history: list[RunFigures], rules: DriftRules) ->
     ['no article pages found (usually 10)']
     >>> assess(RunFigures(0, {}), good[:2], DriftRules())
     []
+    >>> usual = [RunFigures(10, {"title": 1.0}, 10, {"title": 1.0}) for _ in range(3)]
+    >>> assess(RunFigures(10, {"title": 1.0}, 10, {"title": 0.0}), usual, DriftRules())
+    ['title found by the site selectors 0% (usually 100%)']
     """
     history = history[: rules.history]
     if len(history) < rules.min_runs:
@@ -55,11 +61,20 @@ def assess(current: RunFigures, history: list[RunFigures], rules: DriftRules) ->
         return alerts
     judged = [run for run in history if run.articles_extracted >= rules.min_articles]
     for name in FIELDS:
-        now = current.coverage.get(name)
-        earlier = [c for run in judged if (c := run.coverage.get(name)) is not None]
-        if now is None or len(earlier) < rules.min_runs:
-            continue
-        usual = median(earlier)
-        if usual - now >= rules.drop:
-            alerts.append(f"{name} coverage {now:.0%} (usually {usual:.0%})")
+        for label, now, earlier in (
+            ("coverage", current.coverage.get(name), [run.coverage.get(name) for run in judged]),
+            ("found by the site selectors", current.declared.get(name),
+             [run.declared.get(name) for run in judged]),
+        ):  # fmt: skip
+            alert = _fell(now, [c for c in earlier if c is not None], rules)
+            if alert:
+                alerts.append(f"{name} {label} {alert}")
     return alerts
+
+
+def _fell(now: float | None, earlier: list[float], rules: DriftRules) -> str | None:
+    """How a share fell against its usual level, or None when it did not."""
+    if now is None or len(earlier) < rules.min_runs:
+        return None
+    usual = median(earlier)
+    return f"{now:.0%} (usually {usual:.0%})" if usual - now >= rules.drop else None

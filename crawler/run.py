@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
@@ -124,3 +125,47 @@ def run_crawl(
         if display is not None:
             display.stop()
     return [CrawlResult.from_crawler(name, crawler) for name, crawler in crawlers]
+
+
+def run_urls(urls: list[str], settings: Settings) -> CrawlResult:
+    """Fetch and extract the given article URLs with the generic spider; blocks until done."""
+    from crawler.spiders.generic import GenericSpider
+
+    process = AsyncCrawlerProcess(settings)
+    crawler = process.create_crawler(GenericSpider)
+    process.crawl(crawler, urls=urls)
+    process.start()
+    return CrawlResult.from_crawler("urls", crawler)
+
+
+def read_urls(path: str) -> list[str]:
+    """The URLs of a file, one a line; blank lines and ``#`` comments are skipped.
+
+    Raises ``ValueError`` naming the file and line of anything not an http(s) URL.
+    """
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not a UTF-8 text file of URLs") from None
+    urls = []
+    for number, line in enumerate(lines, 1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        check_url(text, f"{path}:{number}")
+        urls.append(text)
+    return urls
+
+
+def check_url(url: str, where: str) -> None:
+    """Raise ``ValueError`` unless ``url`` is an absolute http(s) URL.
+
+    >>> check_url("ftp://x.test/a", "--url")
+    Traceback (most recent call last):
+    ...
+    ValueError: --url: not an http(s) URL: 'ftp://x.test/a'
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{where}: not an http(s) URL: {url!r}")

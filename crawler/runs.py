@@ -69,15 +69,20 @@ def figures(stats: dict[str, Any]) -> dict[str, Any]:
         "pages_dropped": sum(n for reason, n in dropped.items() if reason not in NOT_DROPS),
         "errors": stats.get("log_count/ERROR", 0),
     }
+    declared = {}
     for name in FIELDS:
         count = stats.get(f"newsdesk/fields/{name}", 0)
         row[f"coverage_{name}"] = round(count / extracted, 4) if extracted else None
+        by_site = stats.get(f"newsdesk/declared/{name}", 0)
+        declared[name] = round(by_site / extracted, 4) if extracted else None
+    row["coverage_declared"] = json.dumps(declared)
     return row
 
 
 def _run_figures(row: dict[str, Any]) -> RunFigures:
     coverage = {f: row[f"coverage_{f}"] for f in FIELDS}
-    return RunFigures(row["articles_seen"] or 0, coverage, row["articles_extracted"] or 0)
+    declared = json.loads(row.get("coverage_declared") or "{}")
+    return RunFigures(row["articles_seen"] or 0, coverage, row["articles_extracted"] or 0, declared)
 
 
 class RunRecorder:

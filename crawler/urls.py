@@ -43,13 +43,16 @@ def canonicalize(url: str) -> str:
     >>> canonicalize("http://example.com")
     'http://example.com/'
 
-    A string that is no valid URL (a port out of range, a broken IPv6 host) comes
-    back as given: this never raises.
+    A string that is no valid http(s) URL (another scheme, no host, a port out of
+    range, a broken IPv6 host) comes back as given: this never raises.
 
-    >>> canonicalize("http://example.com:99999/a")
-    'http://example.com:99999/a'
+    >>> canonicalize("http://example.com:99999/a"), canonicalize("mailto:desk@example.com")
+    ('http://example.com:99999/a', 'mailto:desk@example.com')
     """
     try:
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            return url
         return _canonicalize(url)
     except ValueError:
         return url

@@ -1,47 +1,172 @@
-"""Reading the article database: full-text search and summaries."""
+"""Reading the article database: filters, full-text search and summaries.
+
+User input reaches SQL only as parameters; the SQL text is built from fixed
+fragments.
+"""
 
 from __future__ import annotations
 
 import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
 
-_WORD = re.compile(r"\w+")
+from pipelines.fts import QueryError, QuerySyntaxError, fts_query
+
+__all__ = [
+    "Filters",
+    "QueryError",
+    "QuerySyntaxError",
+    "count_by_site",
+    "fts_query",
+    "latest",
+    "parse_when",
+    "search",
+]
+
+_AGE = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.IGNORECASE)
+_AGE_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
+# Weights of the FTS columns (title, lead, body) for BM25: a title match counts most.
+BM25_WEIGHTS = (10.0, 3.0, 1.0)
+HIGHLIGHT = ("[", "]")
 
 
-class QueryError(ValueError):
-    """A search the database cannot run; the message says why."""
+def _utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def fts_query(text: str) -> str:
-    """Turn what a user typed into a safe FTS5 query: every word must appear.
+def parse_when(text: str, now: datetime | None = None, end: bool = False) -> str:
+    """A point in time as ISO 8601 text (UTC), comparable with stored dates.
 
-    Punctuation and FTS operators in the input are treated as plain text.
+    Accepts a date, a date and time, or an age (``12h``, ``7d``, ``2w``) before
+    ``now``. With ``end``, a bare date means the end of that day (the bound is
+    exclusive, so the next day's start).
 
-    >>> fts_query('European "Security" Treaty')
-    '"European" "Security" "Treaty"'
-    >>> fts_query("'; DROP TABLE articles; --")
-    '"DROP" "TABLE" "articles"'
+    >>> now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+    >>> parse_when("7d", now)
+    '2026-11-21T12:00:00+00:00'
+    >>> parse_when("2026-11-01"), parse_when("2026-11-01", end=True)
+    ('2026-11-01', '2026-11-02')
+    >>> parse_when("2026-11-01T10:00+01:00")
+    '2026-11-01T09:00:00+00:00'
+    >>> parse_when("last tuesday")
+    Traceback (most recent call last):
+    ...
+    pipelines.fts.QueryError: cannot read 'last tuesday' as a time: use a date (2026-11-01), \
+a date and time (2026-11-01T08:00), or an age (12h, 7d, 2w)
     """
-    words = _WORD.findall(text)
-    if not words:
-        raise QueryError(f"nothing to search for in {text!r}")
-    return " ".join(f'"{word}"' for word in words)
+    if age := _AGE.match(text):
+        count, unit = int(age[1]), _AGE_UNITS[age[2].lower()]
+        try:
+            return _utc_text((now or datetime.now(UTC)) - timedelta(**{unit: count}))
+        except OverflowError:
+            raise QueryError(f"{text!r} reaches back before the year 1") from None
+    try:
+        if len(text.strip()) == 10:
+            day = date.fromisoformat(text.strip())
+            return (day + timedelta(days=1) if end else day).isoformat()
+        moment = datetime.fromisoformat(text.strip())
+    except (ValueError, OverflowError):  # OverflowError: the day after 9999-12-31
+        raise QueryError(
+            f"cannot read {text!r} as a time: use a date (2026-11-01), "
+            "a date and time (2026-11-01T08:00), or an age (12h, 7d, 2w)"
+        ) from None
+    return _utc_text(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
-def search(db: Database, text: str, limit: int = 10) -> list[dict[str, Any]]:
-    """Articles matching ``text``, best first (BM25), with a highlighted snippet."""
-    sql = """
+def _escape_like(text: str) -> str:
+    r"""``text`` with LIKE wildcards escaped (escape character ``\``).
+
+    >>> _escape_like("50%_off")
+    '50\\%\\_off'
+    """
+    return re.sub(r"([\\%_])", r"\\\1", text)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which articles a search, export or summary covers.
+
+    ``since`` (inclusive) and ``until`` (exclusive) are ISO 8601 texts, as
+    :func:`parse_when` returns them; ``author`` matches part of any author's
+    name, ``language`` a language code or its region variants (``en``, ``en-GB``).
+    """
+
+    sites: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+    author: str | None = None
+    language: str | None = None
+
+    def where(self, date_column: str = "published") -> tuple[str, dict[str, Any]]:
+        """An SQL condition on table ``articles`` and its parameters.
+
+        >>> Filters(sites=("demo",), since="2026-11-01").where()
+        ('articles.site in (:site0) and articles.published >= :since', \
+{'site0': 'demo', 'since': '2026-11-01'})
+        >>> Filters().where()
+        ('1', {})
+        """
+        if date_column not in ("published", "first_seen", "last_seen"):
+            raise ValueError(f"cannot filter on {date_column!r}")
+        clauses: list[str] = []
+        params: dict[str, Any] = {}
+        if self.sites:
+            names = [f":site{i}" for i in range(len(self.sites))]
+            clauses.append(f"articles.site in ({', '.join(names)})")
+            params.update({name[1:]: site for name, site in zip(names, self.sites, strict=True)})
+        if self.since:
+            clauses.append(f"articles.{date_column} >= :since")
+            params["since"] = self.since
+        if self.until:
+            clauses.append(f"articles.{date_column} < :until")
+            params["until"] = self.until
+        if self.author:
+            clauses.append(
+                "exists (select 1 from json_each(articles.authors)"
+                " where json_each.value like :author escape '\\')"
+            )
+            params["author"] = f"%{_escape_like(self.author)}%"
+        if self.language:
+            clauses.append(
+                "(lower(articles.language) = lower(:language)"
+                " or lower(articles.language) like lower(:language_variant) escape '\\')"
+            )
+            params["language"] = self.language
+            params["language_variant"] = _escape_like(self.language) + "-%"
+        return " and ".join(clauses) or "1", params
+
+
+def search(
+    db: Database,
+    text: str,
+    limit: int = 10,
+    filters: Filters | None = None,
+    highlight: tuple[str, str] = HIGHLIGHT,
+) -> list[dict[str, Any]]:
+    """Articles matching ``text``, best first (BM25), with a highlighted snippet.
+
+    Raises :class:`QuerySyntaxError` for search text that is not valid syntax.
+    """
+    condition, params = (filters or Filters()).where()
+    sql = f"""
         select articles.id, articles.site, articles.title, articles.published,
-               articles.canonical_url,
-               snippet(articles_fts, 2, '[', ']', '…', 16) as snippet
+               articles.authors, articles.language, articles.canonical_url,
+               snippet(articles_fts, -1, :open, :close, '…', 16) as snippet,
+               bm25(articles_fts, {", ".join(map(str, BM25_WEIGHTS))}) as rank
         from articles_fts join articles on articles.id = articles_fts.rowid
-        where articles_fts match :query
-        order by bm25(articles_fts)
+        where articles_fts match :query and {condition}
+        order by rank
         limit :limit
     """
-    return list(db.query(sql, {"query": fts_query(text), "limit": limit}))
+    params.update(query=fts_query(text), limit=limit, open=highlight[0], close=highlight[1])
+    try:
+        return list(db.query(sql, params))
+    except sqlite3.OperationalError as exc:
+        raise QuerySyntaxError(f"cannot search for {text!r}: {exc}") from None
 
 
 def count_by_site(db: Database) -> list[dict[str, Any]]:

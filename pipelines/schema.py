@@ -129,3 +129,22 @@ def add_http_validators(db: Database) -> None:
     """ETag and Last-Modified of the stored copy, for conditional revisits."""
     db.table("articles").add_column("etag", str)
     db.table("articles").add_column("last_modified", str)
+
+
+@migrations()
+def add_declared_coverage(db: Database) -> None:
+    """Per field, the share of a run's articles the site's own selectors filled (JSON)."""
+    db.table("crawl_runs").add_column("coverage_declared", str)
+
+
+@migrations()
+def create_article_list_view(db: Database) -> None:
+    # Articles with their publication month, for browsing and faceting (Datasette).
+    db.create_view(
+        "article_list",
+        """
+        select id, title, site, published, substr(published, 1, 7) as published_month,
+               authors, section, language, word_count, canonical_url, duplicate_of, first_seen
+        from articles
+        """,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -30,6 +31,16 @@ def run_cli(
         timeout=timeout,
         cwd=cwd or ROOT,
     )
+
+
+def query(db: Path, sql: str) -> list[sqlite3.Row]:
+    """Rows of ``sql`` on the SQLite file ``db``, read with the standard library alone."""
+    connection = sqlite3.connect(db)
+    connection.row_factory = sqlite3.Row
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()
 
 
 def demo_manifest() -> list[dict[str, Any]]:

@@ -4,29 +4,19 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 from crawler.demo.server import SiteServer
 from crawler.sites import BUNDLED_DIR
-from tests.conftest import LOOPBACK, ROOT, demo_manifest, run_cli
+from tests.conftest import LOOPBACK, ROOT, demo_manifest, query, run_cli
 
 DECLARED = "http://loopback-ledger.test"
 
 
-def rows(db: Path, sql: str) -> list[sqlite3.Row]:
-    connection = sqlite3.connect(db)
-    connection.row_factory = sqlite3.Row
-    try:
-        return connection.execute(sql).fetchall()
-    finally:
-        connection.close()
-
-
 def test_crawl_stores_every_demo_article_once(crawled_db: Path) -> None:
-    stored = {row["canonical_url"]: row for row in rows(crawled_db, "select * from articles")}
+    stored = {row["canonical_url"]: row for row in query(crawled_db, "select * from articles")}
     manifest = demo_manifest()
     assert set(stored) == {DECLARED + entry["path"] for entry in manifest}
     for entry in manifest:
@@ -41,7 +31,7 @@ def test_crawl_stores_every_demo_article_once(crawled_db: Path) -> None:
 
 
 def test_page_reachable_by_two_urls_is_one_article(crawled_db: Path) -> None:
-    urls = rows(
+    urls = query(
         crawled_db,
         "select article_urls.url, articles.canonical_url from article_urls "
         "join articles on articles.id = article_urls.article_id "
@@ -55,7 +45,7 @@ def test_page_reachable_by_two_urls_is_one_article(crawled_db: Path) -> None:
 
 
 def test_full_text_index_follows_the_table(crawled_db: Path) -> None:
-    hits = rows(
+    hits = query(
         crawled_db,
         "select articles.title from articles_fts join articles on articles.id = articles_fts.rowid "
         "where articles_fts match '\"European Security Treaty\"'",
@@ -75,8 +65,8 @@ def test_second_crawl_adds_nothing_and_downloads_no_stored_article(tmp_path: Pat
     count = len(demo_manifest())
     assert f"{count} new" in first.stdout
     assert "0 new, 0 updated" in second.stdout
-    assert rows(db, "select count(*) as n from articles")[0]["n"] == count
-    assert rows(db, "pragma integrity_check")[0][0] == "ok"
+    assert query(db, "select count(*) as n from articles")[0]["n"] == count
+    assert query(db, "pragma integrity_check")[0][0] == "ok"
     fetched = [line.split()[1] for line in log.read_text().splitlines()]
     stored_paths = {entry["path"] for entry in demo_manifest()}
     assert fetched, "the second crawl requested nothing at all"
@@ -93,7 +83,7 @@ def test_page_without_body_is_dropped_with_its_reason(
         "missing_body: no body on http://loopback-ledger.test/news/2026/11/21/live-updates-storm.html"
         in result.stderr
     )
-    assert not rows(db, "select 1 from articles where canonical_url like '%live-updates%'")
+    assert not query(db, "select 1 from articles where canonical_url like '%live-updates%'")
 
 
 def test_scrapy_crawl_uses_the_same_spider_and_pipelines(
@@ -124,7 +114,7 @@ def test_scrapy_crawl_uses_the_same_spider_and_pipelines(
         env=env,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert rows(db, "select count(*) as n from articles")[0]["n"] == len(demo_manifest())
+    assert query(db, "select count(*) as n from articles")[0]["n"] == len(demo_manifest())
 
 
 def test_scrapy_list_shows_every_declared_site() -> None:

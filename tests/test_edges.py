@@ -82,8 +82,15 @@ def test_hostile_search_strings_answer_or_say_why_in_one_line(crawled_db: Path) 
     for text in HOSTILE:
         result = run_cli("search", text, "--db", str(crawled_db))
         assert "Traceback" not in result.stderr + result.stdout
-        if result.returncode:
-            assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
+        if result.returncode:  # 1: no match; 2: not valid search syntax (an unclosed ")
+            assert result.returncode in (1, 2) and len(result.stderr.strip().splitlines()) == 1
         else:
             assert result.stdout.startswith("[")
     assert run_cli("search", "treaty", "--db", str(crawled_db)).returncode == 0
+
+
+@pytest.mark.parametrize("option", ["--since=99999999999d", "--until=9999-12-31"])
+def test_times_out_of_range_are_errors_not_tracebacks(crawled_db: Path, option: str) -> None:
+    result = run_cli("search", "treaty", "--db", str(crawled_db), option)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "Error: Invalid value for '--" in result.stderr

@@ -182,8 +182,8 @@ def test_rebase_to_a_mirror_and_back_is_the_identity(
 def test_any_search_text_is_a_valid_fts5_query_or_a_clear_error(text: str) -> None:
     try:
         query = fts_query(text)
-    except QueryError as error:
-        assert "nothing to search for" in str(error)
+    except QueryError as error:  # unclosed quote, dangling operator, no word: says which
+        assert str(error) and "\n" not in str(error)
         return
     connection = sqlite3.connect(":memory:")
     connection.execute("create virtual table t using fts5(body)")

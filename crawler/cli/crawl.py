@@ -14,7 +14,7 @@ from scrapy.settings import Settings
 from crawler.cli.app import CONTEXT, db_option, fail, main
 from crawler.cli.checks import check_base_url, check_log_file, check_overrides
 from crawler.lock import CrawlLock, LockHeld
-from crawler.run import CrawlResult, project_settings, run_crawl
+from crawler.run import CrawlResult, check_url, project_settings, read_urls, run_crawl, run_urls
 from crawler.sites import Site, SiteError, load_sites
 from crawler.spiderloader import declared_sites
 from pipelines.db import DatabaseError, open_db
@@ -38,6 +38,10 @@ def sites(sites_dir: str | None) -> None:
 @main.command(context_settings=CONTEXT)
 @click.argument("site", required=False)
 @click.option("--all", "all_sites", is_flag=True, help="Crawl every nightly site, concurrently.")
+@click.option("--url", "urls", multiple=True, help="An article URL on any site (repeatable).")
+@click.option(
+    "--urls-file", type=click.Path(dir_okay=False), help="A file of article URLs, one a line."
+)
 @db_option
 @click.option("--base-url", help="Fetch the site from this mirror, e.g. http://127.0.0.1:8000.")
 @click.option("--log-level", default="INFO", show_default=True, help="Scrapy log level.")
@@ -57,23 +61,29 @@ def sites(sites_dir: str | None) -> None:
 def crawl(
     site: str | None,
     all_sites: bool,
+    urls: tuple[str, ...],
+    urls_file: str | None,
     db_path: str,
     base_url: str | None,
     log_level: str,
     log_file: str | None,
     overrides: tuple[str, ...],
 ) -> None:
-    """Crawl one declared SITE, or every nightly site with --all, and store the articles.
+    """Crawl one declared SITE, every nightly site (--all), or article pages of any
+    site (--url, --urls-file), and store the articles.
 
     Prints one line per site; exits non-zero when a site failed or is degraded
     (its field coverage fell well below its recent runs: the alert names the field).
-    With --all, a second invocation on the same database exits at once.
+    With --all, a second invocation on the same database exits at once. Pages given
+    by URL are fetched once each (links are not followed) and extracted
+    generically; their site is the host without www.
 
     Example: newsdesk crawl eirns --db output/news.db
     """
-    if all_sites == bool(site):
-        raise click.UsageError("give one SITE or --all")
+    if all_sites and (site or urls or urls_file):
+        raise fail("give --all alone, without a SITE or URLs")
     check_base_url(base_url)
+    pages = [] if all_sites else page_urls(site, urls, urls_file)
     settings = crawl_settings(db_path, log_level, overrides)
     if all_sites:
         sites = [name for name, s in _declared(settings).items() if s.nightly]
@@ -86,7 +96,11 @@ def crawl(
         click.echo(f"Logging to {log_file}")
     try:
         with CrawlLock(Path(db_path + ".crawl.lock")) if all_sites else nullcontext():
-            results = crawl_sites(sites, settings, base_url, progress=bool(log_file) and _tty())
+            if pages:
+                results = [run_urls(pages, settings)]
+            else:
+                progress = bool(log_file) and _tty()
+                results = crawl_sites(sites, settings, base_url, progress)
     except LockHeld as exc:
         raise fail(str(exc)) from None
     for result in results:
@@ -112,6 +126,22 @@ def _tty() -> bool:
 
 def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def page_urls(site: str | None, urls: tuple[str, ...], urls_file: str | None) -> list[str]:
+    """The URLs to crawl generically; a one-line error when the arguments do not fit."""
+    if site and (urls or urls_file):
+        raise fail("give either a SITE or --url/--urls-file, not both")
+    if not site and not urls and not urls_file:
+        raise fail("give a SITE to crawl, or article URLs with --url/--urls-file")
+    try:
+        for url in urls:
+            check_url(url, "--url")
+        return [*urls, *(read_urls(urls_file) if urls_file else [])]
+    except OSError as exc:
+        raise fail(f"{urls_file}: cannot read URLs file: {exc.strerror}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise fail(str(exc)) from None
 
 
 def crawl_settings(db_path: str, log_level: str, overrides: tuple[str, ...]) -> Settings:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from parsel import Selector, SelectorList
 from scrapy.http import TextResponse
 
+from crawler.extract.generic import GenericPage, fill
 from crawler.items import Article
 from crawler.loaders import ArticleLoader
 from crawler.processors import compile_boilerplate, normalize_text, parse_dateline
@@ -50,7 +51,14 @@ def without(
 
 
 class SiteExtractor:
-    """Turns a page of one declared site into an :class:`Article`."""
+    """Turns a page of one declared site into an :class:`Article`.
+
+    Declared selectors come first; every field they leave empty is filled by
+    the generic extractor (:mod:`crawler.extract.generic`), field by field,
+    with the generic source as its provenance; only its cheap sources for
+    metadata (no htmldate or trafilatura author search), its full body
+    extraction when the selectors found no body.
+    """
 
     def __init__(self, site: Site) -> None:
         self.site = site
@@ -72,6 +80,7 @@ class SiteExtractor:
             provenance["language"] = "site"
         article: Article = loader.load_item()
         article["provenance"] = provenance
+        fill(article, GenericPage(response, self.boilerplate, thorough=False))
         return article
 
     def _add_first_match(

@@ -16,14 +16,16 @@ from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
 
 from crawler import signals
-from crawler.dates import check_dates
+from crawler.datecheck import check_dates
 from crawler.discovery import Entry, age_days, newest_first, parse_discovery
+from crawler.extract.guard import rejection
 from crawler.extract.site import SiteExtractor
 from crawler.items import Article
 from crawler.sites import Site
 from crawler.urls import canonicalize, rebase
 
 COVERED = ("title", "authors", "published", "body")
+DECLARED_SOURCES = ("selector", "dateline")  # provenance of values the site's declaration found
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncompressed
 UNDATED = 100_000_000  # minutes (190 years): undated article links come after dated ones
 
@@ -129,7 +131,16 @@ class NewsSpider(scrapy.Spider):
             content_type = _header(response, b"Content-Type") or "unknown"
             self.drop(url, "not_html", f"content type {content_type}")
             return
-        article = self.extractor.extract(response)
+        reason = rejection(response)
+        if reason is not None:
+            self.drop(url, reason, f"{len(response.body)} bytes")
+            return
+        try:
+            article = self.extractor.extract(response)
+        except Exception as exc:  # boundary: a page the extractor cannot handle is dropped
+            self.logger.exception("Extraction failed on %s", response.url)
+            self.drop(url, "extraction_failed", f"{type(exc).__name__}: {exc}")
+            return
         for note in check_dates(article, response, self.site):
             self.logger.info("Date left empty on %s: %s", url, note)
         article["url"] = url
@@ -156,9 +167,12 @@ class NewsSpider(scrapy.Spider):
     def _count_fields(self, article: Article) -> None:
         stats = self.crawler.stats
         stats.inc_value("newsdesk/articles/extracted")
+        provenance = article.get("provenance") or {}
         for field in COVERED:
             if article.get(field):
                 stats.inc_value(f"newsdesk/fields/{field}")
+                if provenance.get(field) in DECLARED_SOURCES:
+                    stats.inc_value(f"newsdesk/declared/{field}")
 
     # -- Failures --------------------------------------------------------------
 

@@ -1,0 +1,142 @@
+"""The article body of any page: trafilatura's main text, then our own clean-up.
+
+trafilatura finds the main text; the processors here drop what it lets through
+on news pages (the headline repeated, share/advert/newsletter lines, repeated
+paragraphs). When the page's JSON-LD carries an ``articleBody`` that agrees
+with the page text and is at least as complete, it is preferred: it is the
+publisher's own copy of the text, without layout noise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from crawler.extract.clean import key
+from crawler.processors import normalize_text
+
+# Whole-paragraph boilerplate, matched only against short paragraphs.
+GENERIC_BOILERPLATE = re.compile(
+    r"\s*(?:"
+    r"advertisement|anzeige|werbung|publicité|sponsored(?: content)?"
+    r"|(?:share|teilen)(?: (?:this|the) (?:article|story|post))?(?:\s*(?:on|via)\b.*|\s*:.*)?"
+    r"|(?:read more|related|see also|also read|more on this|lesen sie auch|mehr zum thema)\s*:.*"
+    r"|.*\b(?:sign up|subscribe)\b.*\bnewsletters?\b.*"
+    r"|follow us on\b.*"
+    r"|(?:©|copyright\b).*"
+    r"|(?:click|tap) here to\b.*"
+    r"|(?:back to top|go to home page|print this page|skip to (?:main )?content)"
+    r")\s*",
+    re.IGNORECASE,
+)
+_SHORT_WORDS = 25
+MIN_BODY_WORDS = 20
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Body:
+    """A body text and the source it came from."""
+
+    text: str
+    source: str
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split extracted text into normalised, non-empty paragraphs.
+
+    >>> paragraphs("One\\n\\n two  \\nthree\\n")
+    ['One', 'two', 'three']
+    """
+    return [p for p in (normalize_text(line) for line in text.splitlines()) if p]
+
+
+def drop_boilerplate(
+    paras: Iterable[str], title: str | None = None, pattern: re.Pattern[str] | None = None
+) -> list[str]:
+    """Drop boilerplate paragraphs, repeats, and a leading copy of the headline.
+
+    >>> drop_boilerplate(["Big news", "Advertisement", "Text.", "Share on Facebook", "Text."],
+    ...                  title="Big news")
+    ['Text.']
+    """
+    kept: list[str] = []
+    seen: set[str] = set()
+    for para in paras:
+        short = len(para.split()) <= _SHORT_WORDS
+        if short and GENERIC_BOILERPLATE.fullmatch(para):
+            continue
+        if short and pattern is not None and pattern.fullmatch(para):
+            continue
+        if para in seen and short:
+            continue
+        seen.add(para)
+        kept.append(para)
+    if kept and title and key(kept[0]) == key(title):
+        kept = kept[1:]
+    return kept
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def agrees(candidate: str, page_text: str) -> float:
+    """Share of the candidate's words that also occur in the page text.
+
+    >>> agrees("the cat sat", "the cat sat down")
+    1.0
+    """
+    words = _WORD.findall(candidate.casefold())
+    if not words:
+        return 0.0
+    vocabulary = set(_WORD.findall(page_text.casefold()))
+    return sum(w in vocabulary for w in words) / len(words)
+
+
+def choose_body(extracted: str | None, article_body: str | None, page_text: str) -> Body | None:
+    """The better of trafilatura's text and the JSON-LD ``articleBody``.
+
+    The JSON-LD text wins when it has at least :data:`MIN_BODY_WORDS` words,
+    is neither much shorter than the extracted text (a teaser) nor much longer
+    (several stories, or the text twice), and nearly all its words appear on
+    the page (not stale, not another article's).
+
+    >>> story = "The council met on Monday and agreed the budget for next year " * 3
+    >>> choose_body(story, story + " Extra words.", story + " Extra words.").source
+    'json-ld'
+    >>> choose_body(story, story * 3, story * 3).source
+    'trafilatura'
+    """
+    body = Body(extracted, "trafilatura") if extracted else None
+    words = word_count(article_body or "")
+    if not article_body or words < MIN_BODY_WORDS:
+        return body
+    extracted_words = word_count(extracted or "")
+    in_range = 0.8 * extracted_words <= words <= 1.5 * max(extracted_words, MIN_BODY_WORDS)
+    if in_range and agrees(article_body, page_text) > 0.9:
+        return Body(article_body, "json-ld")
+    return body
+
+
+def extract_main_text(html: str, url: str | None) -> str | None:
+    """trafilatura's main text for a page, paragraphs one per line; ``None`` if none."""
+    import trafilatura  # heavy; loaded only when a body is needed
+
+    document = trafilatura.bare_extraction(
+        html, url=url, include_comments=False, with_metadata=False, include_tables=True
+    )
+    text = getattr(document, "text", None)
+    return text if isinstance(text, str) and text.strip() else None
+
+
+def finish(text: str, title: str | None, pattern: re.Pattern[str] | None = None) -> str | None:
+    """Clean a body text; ``None`` when too little is left to be an article.
+
+    >>> finish("Share this article\\nToo short.", None) is None
+    True
+    """
+    kept = drop_boilerplate(paragraphs(text), title, pattern)
+    joined = "\n\n".join(kept)
+    return joined if word_count(joined) >= MIN_BODY_WORDS else None

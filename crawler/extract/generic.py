@@ -1,0 +1,336 @@
+"""Generic extraction: any article page, no declaration needed.
+
+:class:`GenericPage` is built from a response and exposes one method per field
+(like a web-poet page object). Each returns ``(value, provenance)`` or ``None``
+and is computed on first use only, so a caller that needs two fields pays for
+two. Sources, most trusted first: JSON-LD, OpenGraph / ``article:`` meta, other
+meta tags, then page heuristics (``<h1>``, ``<time>``, bylines, ``<html lang>``);
+the body comes from trafilatura plus :mod:`crawler.extract.body`, dates the
+metadata lacks from htmldate.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import MutableMapping
+from functools import cached_property
+from typing import Any
+from urllib.parse import urlsplit
+
+from parsel import Selector
+from scrapy.http import TextResponse
+
+from crawler.extract import body as bodies
+from crawler.extract import jsonld
+from crawler.extract import metadata as meta
+from crawler.extract.clean import compact, normalize_authors, normalize_language, strip_site_name
+from crawler.extract.dates import adjacent_days, parse_date_safely, utc_near_midnight
+from crawler.processors import normalize_text
+
+Filled = tuple[Any, str]
+FIELDS = (
+    "title",
+    "authors",
+    "published",
+    "modified",
+    "lead",
+    "section",
+    "tags",
+    "language",
+    "image",
+    "body",
+)
+_GENERIC_LABELS = frozenset({"com", "org", "net", "co", "uk", "de", "news", "ac", "gov", "edu"})
+_TAG = re.compile(r"<[^>]+>")
+_BYLINE_XPATH = (
+    '//*[@rel="author"]',
+    '//*[@itemprop="author"]//*[@itemprop="name"]',
+    '//*[@itemprop="author"]',
+    '//*[contains(concat(" ", normalize-space(@class), " "), " byline ")]',
+)
+_DATE_XPATH = (
+    '//*[@itemprop="datePublished"]/@content',
+    '//*[@itemprop="datePublished"]/@datetime',
+    "//article//time/@datetime",
+    "//time[@pubdate]/@datetime",
+)
+
+
+def plain(value: Any) -> str | None:
+    """A metadata string without HTML tags or entities, whitespace collapsed.
+
+    >>> plain("Ben &amp; Jerry&#8217;s <b>deal</b>")
+    'Ben & Jerry’s deal'
+    """
+    text = jsonld.text_of(value)
+    if text is None:
+        return None
+    return normalize_text(html.unescape(_TAG.sub(" ", text)))
+
+
+def text_of_node(node: Selector) -> str | None:
+    """An element's visible text as the page shows it (``<br>`` as a space)."""
+    parts = node.xpath(".//text()[not(ancestor::script) and not(ancestor::style)] | .//br")
+    return normalize_text("".join(p.root if isinstance(p.root, str) else " " for p in parts))
+
+
+class GenericPage:
+    """One page's fields from its metadata, its markup and its main text.
+
+    ``thorough=False`` skips the costly last resorts for metadata (htmldate's
+    date search, trafilatura's author search): a declared site's fallback uses
+    it to stay cheap. The body is always extracted when asked for.
+    """
+
+    def __init__(
+        self,
+        response: TextResponse,
+        boilerplate: re.Pattern[str] | None = None,
+        thorough: bool = True,
+    ):
+        self.response = response
+        self.selector: Selector = response.selector
+        self.boilerplate = boilerplate
+        self.thorough = thorough
+
+    def get(self, field: str) -> Filled | None:
+        """The value and provenance of one of :data:`FIELDS`."""
+        found: Filled | None = getattr(self, field)
+        return found
+
+    @cached_property
+    def ld(self) -> dict[str, Any]:
+        return jsonld.article_node(self.selector)
+
+    @cached_property
+    def tags_by_key(self) -> dict[str, list[str]]:
+        return meta.meta_tags(self.selector)
+
+    @cached_property
+    def outlets(self) -> set[str]:
+        names = set(jsonld.publisher_names(self.selector))
+        names.update(self.tags_by_key.get("og:site_name", []))
+        names.update(self.tags_by_key.get("application-name", []))
+        names.add(host_name(self.response.url))
+        return {n for n in (plain(n) for n in names) if n}
+
+    @cached_property
+    def headings(self) -> list[str]:
+        """Visible headline candidates: the first ``<h1>`` elements, then ``<h2>``."""
+        found = []
+        for xpath in ("//h1", "//h2"):
+            for node in self.selector.xpath(xpath)[:4]:
+                text = text_of_node(node)
+                if text and compact(text) not in {compact(o) for o in self.outlets}:
+                    found.append(text)
+        return found
+
+    @cached_property
+    def title(self) -> Filled | None:
+        candidates: list[Filled] = []
+        raw: list[str] = []
+        if headline := plain(self.ld.get("headline") or self.ld.get("name")):
+            candidates.append((headline, "json-ld"))
+        if found := meta.first(self.tags_by_key, meta.TITLE_KEYS):
+            raw.append(plain(found[0]) or "")
+            candidates.append((strip_site_name(raw[-1], self.outlets), found[1]))
+        page_title = normalize_text(" ".join(self.selector.xpath("//title//text()").getall()))
+        if page_title:
+            raw.append(page_title)
+            candidates.append((strip_site_name(page_title, self.outlets), "heuristic"))
+        return choose_title(self.headings, [c for c in candidates if c[0]], raw)
+
+    @cached_property
+    def authors(self) -> Filled | None:
+        if names := normalize_authors(jsonld.names_of(self.ld.get("author")), self.outlets):
+            return names, "json-ld"
+        for key_ in meta.AUTHOR_KEYS:
+            values = self.tags_by_key.get(key_, [])
+            if names := normalize_authors(values, self.outlets):
+                return names, meta.source_of(key_)
+        for xpath in _BYLINE_XPATH:
+            texts = [t for t in map(text_of_node, self.selector.xpath(xpath)[:4]) if t]
+            if names := normalize_authors(texts, self.outlets):
+                return names, "heuristic"
+        return self._trafilatura_authors() if self.thorough else None
+
+    def _trafilatura_authors(self) -> Filled | None:
+        from trafilatura.metadata import extract_metadata  # heavy; only as a last resort
+
+        found = extract_metadata(self.response.text, default_url=self.response.url, extensive=False)
+        names = normalize_authors((found.author or "").split(";"), self.outlets)
+        return (names, "trafilatura") if names else None
+
+    @cached_property
+    def published(self) -> Filled | None:
+        if found := self._date(self.ld.get("datePublished"), meta.PUBLISHED_KEYS):
+            if self.thorough and utc_near_midnight(found[0]) and (local := self._htmldate()):
+                return local if adjacent_days(found[0], local[0]) else found
+            return found
+        for xpath in _DATE_XPATH:
+            for value in self.selector.xpath(xpath).getall()[:2]:
+                if parsed := parse_date_safely(value):
+                    return parsed, "heuristic"
+        return self._htmldate() if self.thorough else None
+
+    @cached_property
+    def modified(self) -> Filled | None:
+        return self._date(self.ld.get("dateModified"), meta.MODIFIED_KEYS)
+
+    def _date(self, ld_value: Any, keys: tuple[str, ...]) -> Filled | None:
+        if (text := plain(ld_value)) and (parsed := parse_date_safely(text)):
+            return parsed, "json-ld"
+        for key_ in keys:
+            for value in self.tags_by_key.get(key_, []):
+                if parsed := parse_date_safely(value):
+                    return parsed, meta.source_of(key_)
+        return None
+
+    def _htmldate(self) -> Filled | None:
+        from htmldate import find_date  # heavy; loaded only when metadata has no date
+
+        found = find_date(self.response.text, url=self.response.url, original_date=True)
+        return (found, "htmldate") if found else None
+
+    @cached_property
+    def lead(self) -> Filled | None:
+        if text := plain(self.ld.get("description")):
+            return text, "json-ld"
+        found = meta.first(self.tags_by_key, meta.LEAD_KEYS)
+        return (plain(found[0]), found[1]) if found and plain(found[0]) else None
+
+    @cached_property
+    def section(self) -> Filled | None:
+        if text := plain(self.ld.get("articleSection")):
+            return text, "json-ld"
+        found = meta.first(self.tags_by_key, meta.SECTION_KEYS)
+        return (plain(found[0]), found[1]) if found and plain(found[0]) else None
+
+    @cached_property
+    def tags(self) -> Filled | None:
+        if words := jsonld.keywords(self.ld.get("keywords")):
+            return unique_texts(words), "json-ld"
+        found = meta.every(self.tags_by_key, meta.TAG_KEYS)
+        if found and (words := unique_texts(jsonld.keywords(found[0]))):
+            return words, found[1]
+        return None
+
+    @cached_property
+    def language(self) -> Filled | None:
+        lang = self.selector.xpath("/html/@lang | /html/@xml:lang").get()
+        if lang and (tag := normalize_language(lang)):
+            return tag, "heuristic"
+        if (text := plain(self.ld.get("inLanguage"))) and (tag := normalize_language(text)):
+            return tag, "json-ld"
+        found = meta.first(self.tags_by_key, meta.LANGUAGE_KEYS)
+        if found and (tag := normalize_language(found[0])):
+            return tag, found[1]
+        return None
+
+    @cached_property
+    def image(self) -> Filled | None:
+        if url := jsonld.text_of(self.ld.get("image")):
+            return self.response.urljoin(url), "json-ld"
+        found = meta.first(self.tags_by_key, meta.IMAGE_KEYS)
+        return (self.response.urljoin(found[0]), found[1]) if found else None
+
+    @cached_property
+    def body(self) -> Filled | None:
+        title = self.title[0] if self.title else None
+        extracted = bodies.extract_main_text(self.response.text, self.response.url)
+        cleaned = bodies.finish(extracted, title, self.boilerplate) if extracted else None
+        article_body = plain_body(self.ld.get("articleBody"))
+        page_text = " ".join(self.selector.xpath("//body//text()").getall()) if article_body else ""
+        chosen = bodies.choose_body(cleaned, article_body, page_text)
+        if chosen is None:
+            return None
+        text = bodies.finish(chosen.text, title, self.boilerplate)
+        return (text, chosen.source) if text else None
+
+
+def host_name(url: str) -> str:
+    """The distinctive label of a URL's host, often the outlet's name.
+
+    >>> host_name("https://www.happyface313.com/a"), host_name("https://news.bbc.co.uk/x")
+    ('happyface313', 'bbc')
+    >>> host_name("https://www.derstandard.at/story/1"), host_name("http://localhost/")
+    ('derstandard', '')
+    """
+    labels = (urlsplit(url).hostname or "").split(".")[:-1]
+    while labels and labels[-1] in _GENERIC_LABELS:
+        labels.pop()
+    return labels[-1] if labels else ""
+
+
+def choose_title(headings: list[str], candidates: list[Filled], raw: list[str]) -> Filled | None:
+    """The headline, from the page's headings and its metadata titles.
+
+    A metadata title a heading agrees with wins (metadata has the cleaner
+    punctuation), unless it is a truncated form of the heading; then a heading
+    that the raw page title contains (``Site | Headline``); then the metadata
+    titles in order of trust.
+
+    >>> choose_title(["Storm hits coast"], [("Storm: hits coast", "json-ld")], [])
+    ('Storm: hits coast', 'json-ld')
+    >>> choose_title(["Menu", "Storm hits coast"], [("Ledger", "heuristic")],
+    ...              ["Ledger | Storm hits coast"])
+    ('Storm hits coast', 'heuristic')
+    >>> choose_title(["Storm hits the coast hard"], [("Storm hits the...", "json-ld")], [])
+    ('Storm hits the coast hard', 'heuristic')
+    """
+    for heading in headings:
+        for value, source in candidates:
+            if compact(value) == compact(heading):
+                return value, source
+            if truncates(value, heading):
+                return heading, "heuristic"
+    for heading in headings:
+        if len(heading.split()) >= 2 and any(compact(heading) in compact(t) for t in raw):
+            return heading, "heuristic"
+    return candidates[0] if candidates else None
+
+
+def truncates(short: str, long: str) -> bool:
+    """Whether ``short`` is ``long`` cut off (at least half of it).
+
+    >>> truncates("Storm hits the…", "Storm hits the coast"), truncates("Storm", "Storm hits coast")
+    (True, False)
+    """
+    cut, full = compact(short), compact(long)
+    return len(cut) < len(full) and full.startswith(cut) and len(cut) >= len(full) / 2
+
+
+def plain_body(value: Any) -> str | None:
+    """A JSON-LD ``articleBody`` as paragraphs: tags become line breaks, entities decoded."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = re.sub(r"(?i)<\s*(?:br|/p|/div|/h\d|/li)\s*/?>", "\n", value)
+    return html.unescape(_TAG.sub(" ", text))
+
+
+def unique_texts(values: list[str]) -> list[str]:
+    """Cleaned values, first occurrence kept.
+
+    >>> unique_texts(["a", " a ", "B"])
+    ['a', 'B']
+    """
+    return list(dict.fromkeys(t for t in map(plain, values) if t))
+
+
+def fill(
+    article: MutableMapping[str, Any], page: GenericPage, fields: tuple[str, ...] = FIELDS
+) -> None:
+    """Fill each of ``fields`` the article lacks from ``page``, recording its provenance.
+
+    Only the missing fields are computed (so no main-text extraction when the
+    body is already there).
+    """
+    provenance: dict[str, str] = article.setdefault("provenance", {})
+    for field in fields:
+        if article.get(field):
+            continue
+        found = page.get(field)
+        if found is not None and found[0]:
+            article[field] = found[0]
+            provenance[field] = found[1]

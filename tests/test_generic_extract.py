@@ -1,0 +1,116 @@
+"""Generic extraction on pages of a site nobody declared, and as a declared site's fallback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from scrapy.http import HtmlResponse
+
+from crawler.extract.generic import GenericPage, fill
+from crawler.extract.site import SiteExtractor
+from crawler.sites import parse_site
+from tests.conftest import FIXTURES
+
+PAGES = FIXTURES / "undeclared" / "2026" / "11"
+ORIGIN = "https://www.coastline-courier.test/2026/11/"
+
+
+def page(name: str, body: bytes | None = None) -> GenericPage:
+    html = body if body is not None else (PAGES / name).read_bytes()
+    return GenericPage(HtmlResponse(url=ORIGIN + name, body=html))
+
+
+def extract(name: str, body: bytes | None = None) -> dict[str, Any]:
+    article: dict[str, Any] = {}
+    fill(article, page(name, body))
+    return article
+
+
+def test_json_ld_graph_gives_the_article_fields() -> None:
+    article = extract("harbour-dredging-plan-approved.html")
+    assert article["title"] == "Harbour dredging plan approved after two-year wait"
+    assert article["authors"] == ["Maria Santos"]  # no "By", no outlet beside a person
+    assert article["published"] == "2026-11-19T08:30:00+00:00"
+    assert article["modified"] == "2026-11-19T12:05:00+00:00"
+    assert article["tags"] == ["Harbour", "Shipping", "Port authority"]
+    assert article["image"] == "https://www.coastline-courier.test/media/2026/11/dredger.jpg"
+    assert article["language"] == "en-GB"
+    assert article["provenance"]["title"] == "json-ld"
+    assert article["provenance"]["lead"] == "opengraph"
+    assert article["provenance"]["body"] == "trafilatura"
+
+
+def test_body_is_the_story_without_boilerplate() -> None:
+    body = extract("harbour-dredging-plan-approved.html")["body"]
+    paragraphs = body.split("\n\n")
+    assert paragraphs[0].startswith("The port authority has approved a plan")
+    assert paragraphs[-1].startswith("The authority expects the deeper channel")
+    for noise in ("Share this article", "Advertisement", "Sign up", "Most read", "©", "Ferry"):
+        assert noise not in body
+
+
+def test_invalid_json_ld_falls_back_to_meta_tags() -> None:
+    article = extract("lighthouse-keepers-cottage-reopens.html")
+    assert article["title"] == "Lighthouse keeper's cottage reopens as a museum"
+    assert article["authors"] == ["Ann Lee", "Bo Chen"]  # outlet dropped beside people
+    assert article["published"] == "2026-11-12T17:45:00+01:00"
+    assert article["section"] == "Culture"
+    assert article["provenance"]["published"] == "meta"
+    assert "Read more" not in article["body"] and "Lovely to see" not in article["body"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"   \n", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", b"<html><body><p>Hi</p></body></html>"],
+    ids=["empty", "blank", "binary", "tiny"],
+)
+def test_bad_documents_give_what_they_can_without_raising(body: bytes) -> None:
+    article = extract("bad.html", body)
+    assert "body" not in article  # too little to be an article: the pipeline drops it
+
+
+def test_broken_encoding_still_extracts() -> None:
+    article = extract("pier-cafe-reopens.html")
+    title = article["title"]
+    assert title.startswith("Caf") and title.endswith("reopens after the storm")
+    assert "whitewashed cottage" in article["body"]
+
+
+def test_main_text_is_not_extracted_when_the_body_is_already_known() -> None:
+    generic = page("harbour-dredging-plan-approved.html")
+    article: dict[str, Any] = {"body": "Known body.", "title": "Known"}
+    fill(article, generic)
+    assert article["body"] == "Known body." and "body" not in article["provenance"]
+    assert "body" not in generic.__dict__ and "title" not in generic.__dict__
+    assert article["provenance"]["authors"] == "json-ld"
+
+
+def test_declared_selectors_come_first_and_generic_fills_the_rest() -> None:
+    site = parse_site(
+        {
+            "name": "courier",
+            "domains": ["coastline-courier.test"],
+            "start_urls": ["https://www.coastline-courier.test/"],
+            "urls": {"article": [r"^/\d{4}/"]},
+            "selectors": {"title": ["article h1"], "body": ["article > p"], "tags": [".nope"]},
+        },
+        "courier.toml",
+    )
+    html = (PAGES / "harbour-dredging-plan-approved.html").read_bytes()
+    response = HtmlResponse(url=ORIGIN + "harbour-dredging-plan-approved.html", body=html)
+    article = SiteExtractor(site).extract(response)
+    provenance = article["provenance"]
+    assert provenance["title"] == "selector" and provenance["body"] == "selector"
+    assert provenance["authors"] == "json-ld" and article["authors"] == ["Maria Santos"]
+    assert provenance["tags"] == "json-ld"  # the declared selector found nothing
+    assert provenance["published"] == "json-ld"
+    # the selectors' text as declared, not trafilatura's
+    assert article["body"].startswith("By Maria Santos") and "Sign up for our" in article["body"]
+
+
+def test_title_suffix_is_removed_when_it_came_from_the_page_title() -> None:
+    html = b"""<html><head><title>Tide tables change for winter | Coastline Courier</title>
+    <meta property="og:site_name" content="Coastline Courier"></head>
+    <body><div>Menu</div></body></html>"""
+    assert extract("t.html", html)["title"] == "Tide tables change for winter"
