@@ -29,6 +29,15 @@ def _is_utc(moment: datetime | None) -> bool:
     return offset is not None and offset.total_seconds() == 0
 
 
+def is_utc(value: str) -> bool:
+    """Whether a value is a timestamp in UTC (the ones :func:`localize` may re-express).
+
+    >>> is_utc("2022-11-06T23:00:00Z"), is_utc("2022-11-06T23:00:00+01:00"), is_utc("2022-11-06")
+    (True, False, False)
+    """
+    return _is_utc(_moment(value))
+
+
 def page_offset(values: Iterable[str]) -> tzinfo | None:
     """The first UTC offset other than zero among a page's timestamps: its local time.
 

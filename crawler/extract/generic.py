@@ -28,6 +28,7 @@ from crawler.extract import metadata as meta
 from crawler.extract.clean import compact, normalize_authors, normalize_language, strip_site_name
 from crawler.extract.dates import (
     adjacent_days,
+    is_utc,
     localize,
     page_offset,
     parse_date_safely,
@@ -172,7 +173,7 @@ class GenericPage:
     @cached_property
     def published(self) -> Filled | None:
         if found := self._date(self.ld.get("datePublished"), meta.PUBLISHED_KEYS):
-            if (local := localize(found[0], self.offset)) != found[0]:
+            if (local := self._localize(found[0])) != found[0]:
                 return local, found[1]
             if self.thorough and utc_near_midnight(found[0]) and (seen := self._htmldate()):
                 return seen if adjacent_days(found[0], seen[0]) else found
@@ -186,7 +187,11 @@ class GenericPage:
     @cached_property
     def modified(self) -> Filled | None:
         found = self._date(self.ld.get("dateModified"), meta.MODIFIED_KEYS)
-        return (localize(found[0], self.offset), found[1]) if found else None
+        return (self._localize(found[0]), found[1]) if found else None
+
+    def _localize(self, value: str) -> str:
+        """:func:`localize` in the page's offset (looked for only for a UTC timestamp)."""
+        return localize(value, self.offset) if is_utc(value) else value
 
     @cached_property
     def offset(self) -> tzinfo | None:
