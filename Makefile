@@ -19,6 +19,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
+	$(BIN)/python bench/declared_cpu.py
 	$(BIN)/python bench/extraction.py
 
 lint: $(STAMP)
