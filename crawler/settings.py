@@ -32,6 +32,7 @@ DEPTH_LIMIT = 5
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.dedup.DedupPipeline": 200,
+    "pipelines.neardup.NearDupPipeline": 250,
     "pipelines.store.StorePipeline": 300,
 }
 
@@ -45,3 +46,7 @@ NEWSDESK_SITES_DIR = ""
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "crawler.logformatter.NewsLogFormatter"
+
+# Near-duplicates (pipelines/neardup.py): a stored article whose body has an estimated
+# Jaccard similarity (5-word shingles) at least this high links to the first-seen copy.
+NEWSDESK_DEDUP_NEAR_THRESHOLD = 0.5
