@@ -303,25 +303,33 @@ class NearDupPipeline:
         self.run.add(copy, keys)
         self.seen += 1
         if self.seen % FORGET_EVERY == 0:
-            self.run.forget(stored_urls(self._db(), list(self.run.copies)))
+            self.run.forget(self._written())
 
-    def _db(self) -> Database:
+    def _written(self) -> list[str]:
+        """URLs of this run's copies that the store has written with their signature."""
         assert self.db is not None, "open_spider() opens the database"
-        return self.db
+        return [
+            url
+            for url, stored in stored_signatures(self.db, list(self.run.copies))
+            if stored == self.run.copies[url][0].signature.astype("<u4").tobytes()
+        ]
 
     def _count(self, what: str) -> None:
         if self.stats is not None:
             self.stats.inc_value(f"newsdesk/{what}")
 
 
-def stored_urls(db: Database, urls: list[str]) -> list[str]:
-    """Those of ``urls`` that are canonical URLs of stored articles."""
-    found: list[str] = []
+def stored_signatures(db: Database, urls: list[str]) -> list[tuple[str, bytes]]:
+    """(canonical URL, stored signature) for those of ``urls`` that are stored."""
+    found: list[tuple[str, bytes]] = []
     for start in range(0, len(urls), 500):
         chunk = urls[start : start + 500]
         marks = ", ".join("?" * len(chunk))
-        sql = f"select canonical_url from articles where canonical_url in ({marks})"
-        found += [row[0] for row in db.execute(sql, chunk).fetchall()]
+        sql = (
+            "select a.canonical_url, m.signature from articles a "
+            f"join article_minhash m on m.article_id = a.id where a.canonical_url in ({marks})"
+        )
+        found += [(row[0], row[1]) for row in db.execute(sql, chunk).fetchall()]
     return found
 
 

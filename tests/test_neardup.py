@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from pipelines.dedup import DedupPipeline
 from pipelines.neardup import (
     BANDS,
     DEFAULT_THRESHOLD,
+    FORGET_EVERY,
     NearDupPipeline,
     shingles,
 )
@@ -215,6 +217,18 @@ def test_a_higher_threshold_keeps_a_trimmed_copy_apart(db: Path) -> None:
         threshold=0.99,
     )
     assert links(db)["https://b.test/b"] is None
+
+
+def test_memory_of_the_run_holds_only_what_the_store_has_not_written(db: Path) -> None:
+    vocabulary = sorted(set(" ".join(e["body"] for e in ARTICLES.values()).split()))
+    rng = random.Random(5)
+    bodies = [" ".join(rng.choices(vocabulary, k=120)) for _ in range(FORGET_EVERY * 4)]
+    with Pipelines(db, batch_size=10) as pipelines:
+        pipelines.feed(article(f"https://x.test/{i}", body) for i, body in enumerate(bodies))
+        remembered = len(pipelines.stages[1].run)
+    assert scalar(db, "select count(*) from articles") == len(bodies)
+    assert remembered < FORGET_EVERY
+    assert scalar(db, "select count(*) from articles where duplicate_of is not null") == 0
 
 
 def test_threshold_outside_zero_to_one_is_refused(db: Path) -> None:
