@@ -58,7 +58,8 @@ def throughput(results: dict[str, Any], scale: dict[str, Any]) -> list[str]:
     rounds = results["throughput"]
     rows = [
         f"| {i + 1} | {r['bare']['pages_per_s']:.0f} | {r['pipeline']['pages_per_s']:.0f} "
-        f"| {r['ratio']:.2f} | {cpu_ms(r['bare']):.1f} | {cpu_ms(r['pipeline']):.1f} |"
+        f"| {r['ratio']:.2f} | {cpu_ms(r['bare']):.1f} | {cpu_ms(r['pipeline']):.1f} "
+        f"| {r['bare']['max_rss_mb']:.0f} | {r['pipeline']['max_rss_mb']:.0f} |"
         for i, r in enumerate(rounds)
     ]
     servers = ", ".join(f"{name} {rate:.0f} pages/s" for name, rate in results["servers"].items())
@@ -67,11 +68,12 @@ def throughput(results: dict[str, Any], scale: dict[str, Any]) -> list[str]:
         "",
         f"A generated site of {scale['crawl_pages']:,} article pages (plus listing pages), "
         "served on 127.0.0.1 from another process; each crawl in a fresh process; same "
-        "settings for both (no delay, no autothrottle, the project's concurrency 16/4 per domain).",
+        "settings for both (no delay, no autothrottle, the project's concurrency 16/4 per "
+        "domain). CPU ms/page includes the process's start-up (imports, about 1 s).",
         "",
         "| run | bare pages/s | pipeline pages/s | ratio | bare CPU ms/page "
-        "| pipeline CPU ms/page |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| pipeline CPU ms/page | bare peak MB | pipeline peak MB |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
         *rows,
         "",
         f"**Median ratio pipeline/bare: {median([r['ratio'] for r in rounds]):.2f}** "
@@ -132,7 +134,7 @@ def search(rounds: list[dict[str, Any]], scale: dict[str, Any]) -> list[str]:
         f"`pipelines.query.search` (FTS5, BM25 order, 10 results) on the storage benchmark's "
         f"database ({scale['store_large']:,}+ articles), {scale['search_queries']} two-word "
         "queries taken from stored articles, against a LIKE scan (title or body contains "
-        f"every word, unordered, first 10) over the first {scale['like_queries']} of them.",
+        f"every word, newest 10) over the first {scale['like_queries']} of them.",
         "",
         "| run | FTS p50 ms | FTS p95 ms | LIKE p50 ms | LIKE p95 ms | LIKE/FTS p50 | hits |",
         "| --- | --- | --- | --- | --- | --- | --- |",
@@ -145,8 +147,8 @@ def search(rounds: list[dict[str, Any]], scale: dict[str, Any]) -> list[str]:
 
 def memory(rounds: list[dict[str, Any]], scale: dict[str, Any]) -> list[str]:
     rows = [
-        f"| {i + 1} | {r['empty']['max_rss_mb']:.0f} | {r['full']['max_rss_mb']:.0f} "
-        f"| {r['ratio']:.2f} | {r['empty']['pages_per_s']:.0f} | {r['full']['pages_per_s']:.0f} |"
+        f"| {i + 1} | {r['empty']['max_rss_mb']:.1f} | {r['full']['max_rss_mb']:.1f} "
+        f"| {r['ratio']:.2f} | {r['empty']['stored']:,} | {r['full']['stored']:,} |"
         for i, r in enumerate(rounds)
     ]
     peak = max(max(r["empty"]["max_rss_mb"], r["full"]["max_rss_mb"]) for r in rounds)
@@ -156,9 +158,9 @@ def memory(rounds: list[dict[str, Any]], scale: dict[str, Any]) -> list[str]:
         f"Peak RSS (VmHWM of the crawling process) of a full crawl of a "
         f"generated site of {scale['memory_pages']:,} article pages, into an empty database "
         f"and into a copy of the storage benchmark's database ({scale['store_large']:,}+ "
-        "articles).",
+        "articles). The two crawls run at the same time.",
         "",
-        "| run | empty DB MB | full DB MB | ratio | pages/s empty | pages/s full |",
+        "| run | empty DB MB | full DB MB | ratio | stored (empty) | stored (full) |",
         "| --- | --- | --- | --- | --- | --- |",
         *rows,
         "",

@@ -34,11 +34,15 @@ def queries(db: Database, count: int, seed: int = 11) -> list[str]:
 
 
 def like_scan(db: Database, text: str, limit: int = 10) -> list[dict[str, Any]]:
-    """Articles whose title or body contains every word: a full scan, no index."""
+    """Newest articles whose title or body contains every word: a full scan, no index.
+
+    Ordered (as a search must be, by date here instead of relevance), so it reads every
+    row rather than stopping at the first ``limit`` matches.
+    """
     words = text.split()
     where = " and ".join(["(title like ? or body like ?)"] * len(words))
     params = [f"%{word}%" for word in words for _ in range(2)]
-    sql = f"select id, title from articles where {where} limit {limit}"
+    sql = f"select id, title from articles where {where} order by published desc limit {limit}"
     return list(db.query(sql, params))
 
 
