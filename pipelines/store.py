@@ -16,6 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from sqlite_utils import Database
 
+from pipelines import neardup
 from pipelines.db import open_db
 
 COLUMNS = (
@@ -101,6 +102,7 @@ class StorePipeline:
 
     def _write(self, db: Database, item: dict[str, Any]) -> None:
         row = article_row(item)
+        row["duplicate_of"] = neardup.resolve_duplicate_of(db, item.get("duplicate_of"))
         existing = next(
             db.query("select * from articles where canonical_url = ?", [row["canonical_url"]]),
             None,
@@ -122,6 +124,7 @@ class StorePipeline:
             )
             db.table("articles").update(article_id, {**row, "version": existing["version"] + 1})
             self._count("updated")
+        neardup.store_signature(db, article_id, item.get("minhash"))
         for url in {item["url"], row["canonical_url"]}:
             db.table("article_urls").insert(
                 {"url": url, "article_id": article_id, "first_seen": row["last_seen"]},
