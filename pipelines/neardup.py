@@ -274,30 +274,9 @@ class NearDupPipeline:
         self, url: str, sig: Signature, keys: list[BandKey]
     ) -> tuple[Copy, float] | None:
         """The most similar earlier copy at or above the threshold, with its similarity."""
-        best: tuple[Copy, float] | None = None
-        for copy in [*self._stored_candidates(keys), *self.run.candidates(keys)]:
-            if copy.url == url:
-                continue
-            score = similarity(sig, copy.signature)
-            if score >= self.threshold and (best is None or score > best[1]):
-                best = (copy, score)
-        return best
-
-    def _stored_candidates(self, keys: Sequence[BandKey]) -> list[Copy]:
         assert self.db is not None, "open_spider() opens the database"
-        values = ", ".join(["(?, ?)"] * len(keys))
-        sql = f"""
-            with k(band, hash) as (values {values})
-            select distinct a.id, a.canonical_url, a.duplicate_of, m.signature
-            from k join article_bands b on b.band = k.band and b.hash = k.hash
-            join article_minhash m on m.article_id = b.article_id
-            join articles a on a.id = b.article_id
-        """
-        params = [value for key in keys for value in key]
-        return [
-            Copy(row[1], decode(row[3]), row[2] if row[2] is not None else row[0])
-            for row in self.db.execute(sql, params).fetchall()
-        ]
+        copies = [*stored_candidates(self.db, keys), *self.run.candidates(keys)]
+        return best_copy(url, sig, copies, self.threshold)
 
     def _remember(self, copy: Copy, keys: list[BandKey]) -> None:
         self.run.add(copy, keys)
@@ -317,6 +296,37 @@ class NearDupPipeline:
     def _count(self, what: str) -> None:
         if self.stats is not None:
             self.stats.inc_value(f"newsdesk/{what}")
+
+
+def best_copy(
+    url: str, sig: Signature, copies: Iterable[Copy], threshold: float
+) -> tuple[Copy, float] | None:
+    """The copy (other than ``url`` itself) most similar to ``sig``, if at least ``threshold``."""
+    best: tuple[Copy, float] | None = None
+    for copy in copies:
+        if copy.url == url:
+            continue
+        score = similarity(sig, copy.signature)
+        if score >= threshold and (best is None or score > best[1]):
+            best = (copy, score)
+    return best
+
+
+def stored_candidates(db: Database, keys: Sequence[BandKey]) -> list[Copy]:
+    """Stored articles sharing at least one LSH band with ``keys`` (an indexed search)."""
+    values = ", ".join(["(?, ?)"] * len(keys))
+    sql = f"""
+        with k(band, hash) as (values {values})
+        select distinct a.id, a.canonical_url, a.duplicate_of, m.signature
+        from k join article_bands b on b.band = k.band and b.hash = k.hash
+        join article_minhash m on m.article_id = b.article_id
+        join articles a on a.id = b.article_id
+    """
+    params = [value for key in keys for value in key]
+    return [
+        Copy(row[1], decode(row[3]), row[2] if row[2] is not None else row[0])
+        for row in db.execute(sql, params).fetchall()
+    ]
 
 
 def stored_signatures(db: Database, urls: list[str]) -> list[tuple[str, bytes]]:
@@ -349,6 +359,20 @@ def resolve_duplicate_of(db: Database, value: int | str | None) -> int | None:
     if row is None:
         return None
     return int(row[1] if row[1] is not None else row[0])
+
+
+def late_duplicate_of(db: Database, item: dict[str, Any], threshold: float) -> int | None:
+    """At write time, the first-seen stored copy of an item the pipeline found none for.
+
+    Crawls of several sites in one process, or in several, each keep their own run
+    index; what another crawl wrote since this item passed the pipeline is seen here,
+    inside the store's transaction.
+    """
+    if item.get("duplicate_of") is not None or not item.get("minhash"):
+        return None
+    sig = decode(item["minhash"])
+    match = best_copy(item["canonical_url"], sig, stored_candidates(db, band_keys(sig)), threshold)
+    return int(match[0].root) if match is not None else None
 
 
 def store_signature(db: Database, article_id: Any, minhash: str | None) -> None:

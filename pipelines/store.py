@@ -61,7 +61,14 @@ def article_row(item: dict[str, Any]) -> dict[str, Any]:
 class StorePipeline:
     """Buffers items and writes them ``NEWSDESK_STORE_BATCH_SIZE`` at a time."""
 
-    def __init__(self, db_path: str, batch_size: int = 50, stats: StatsCollector | None = None):
+    def __init__(
+        self,
+        db_path: str,
+        batch_size: int = 50,
+        stats: StatsCollector | None = None,
+        near_threshold: float = neardup.DEFAULT_THRESHOLD,
+    ):
+        self.near_threshold = near_threshold
         self.db_path = db_path
         self.batch_size = max(1, batch_size)
         self.stats = stats
@@ -75,6 +82,7 @@ class StorePipeline:
             settings.get("NEWSDESK_DB_PATH"),
             settings.getint("NEWSDESK_STORE_BATCH_SIZE", 50),
             crawler.stats,
+            settings.getfloat("NEWSDESK_DEDUP_NEAR_THRESHOLD", neardup.DEFAULT_THRESHOLD),
         )
 
     def open_spider(self) -> None:
@@ -103,6 +111,10 @@ class StorePipeline:
     def _write(self, db: Database, item: dict[str, Any]) -> None:
         row = article_row(item)
         row["duplicate_of"] = neardup.resolve_duplicate_of(db, item.get("duplicate_of"))
+        if row["duplicate_of"] is None:
+            row["duplicate_of"] = neardup.late_duplicate_of(db, item, self.near_threshold)
+            if row["duplicate_of"] is not None:
+                self._count("near_duplicate_late")
         existing = next(
             db.query("select * from articles where canonical_url = ?", [row["canonical_url"]]),
             None,

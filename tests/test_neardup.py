@@ -70,7 +70,7 @@ class Pipelines:
         self.stages: list[Any] = [
             DedupPipeline(str(db)),
             NearDupPipeline(str(db), **neardup),
-            StorePipeline(str(db), batch_size),
+            StorePipeline(str(db), batch_size, **_store_options(neardup)),
         ]
 
     def __enter__(self) -> Pipelines:
@@ -79,13 +79,18 @@ class Pipelines:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for stage in self.stages:
+        for stage in reversed(self.stages):  # as Scrapy closes pipelines
             stage.close_spider()
 
     def feed(self, items: Iterable[Article]) -> None:
         for item in items:
             for stage in self.stages:
                 item = stage.process_item(item)
+
+
+def _store_options(neardup: dict[str, Any]) -> dict[str, Any]:
+    """The store re-checks late copies with the same threshold as the near-dup stage."""
+    return {"near_threshold": neardup["threshold"]} if "threshold" in neardup else {}
 
 
 def crawl(db: Path, items: Iterable[Article], **options: Any) -> None:
