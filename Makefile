@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench bench-quick lint clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,16 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Benchmarks (figures into BENCHMARKS.md, with the commands that produced them):
+# extraction quality and CPU, then crawl throughput, storage, search and memory (about 15 min).
+# bench-quick: a smaller run of the latter, about 2 min, prints only.
 bench: $(STAMP)
+	$(BIN)/python bench/declared_cpu.py
 	$(BIN)/python bench/extraction.py
+	$(BIN)/python -m bench --write $(BENCH_ARGS)
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench --quick $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check crawler pipelines tests

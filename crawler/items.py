@@ -34,3 +34,5 @@ class Article(scrapy.Item):
     # Set by the pipelines.
     content_hash = scrapy.Field()
     word_count = scrapy.Field()
+    minhash = scrapy.Field()  # hex MinHash signature of the body (pipelines.neardup)
+    duplicate_of = scrapy.Field()  # first-seen copy: stored id, or canonical URL of this run

@@ -32,6 +32,7 @@ DEPTH_LIMIT = 5
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.dedup.DedupPipeline": 200,
+    "pipelines.neardup.NearDupPipeline": 250,
     "pipelines.store.StorePipeline": 300,
 }
 
@@ -63,6 +64,10 @@ NEWSDESK_DRIFT_MIN_RUNS = 3
 NEWSDESK_DRIFT_DROP = 0.3
 NEWSDESK_DRIFT_HISTORY = 10
 NEWSDESK_DRIFT_MIN_ARTICLES = 5  # coverage of a smaller run is not judged
+
+# Near-duplicates (pipelines/neardup.py): a stored article whose body has an estimated
+# Jaccard similarity (5-word shingles) at least this high links to the first-seen copy.
+NEWSDESK_DEDUP_NEAR_THRESHOLD = 0.5
 
 # Reliability against hostile sites (RELIABILITY.md): bounded redirects, retries and
 # sizes; every page lost to them is named in dropped_pages; a failed retry is the

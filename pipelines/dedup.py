@@ -2,9 +2,12 @@
 
 A story is known by its canonical URL and by the hash of its text. A page is
 dropped when its canonical URL was already seen in this run, when the stored
-story at that URL has the same text (``unchanged``), or when another stored
-story has the same text (``duplicate_content``). A stored story whose text
-changed passes on, and the store keeps the old text as a version.
+story at that URL has the same text (``unchanged``), or when another story of
+the same site has the same text (``duplicate_content``: one story reachable by
+two URLs). The same text on another site is a copy (wire copy, a syndicated
+press release): it passes on, to be stored as that site's page and linked to
+the first copy by the near-duplicate stage. A stored story whose text changed
+passes on, and the store keeps the old text as a version.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ class DedupPipeline:
         self.stats = stats
         self.db: Database | None = None
         self.run_urls: set[str] = set()
-        self.run_hashes: dict[str, str] = {}
+        self.run_hashes: dict[tuple[str, str], str] = {}  # (site, text hash) -> canonical URL
         self.aliases: dict[str, str] = {}  # URL -> canonical URL of the story it led to
 
     @classmethod
@@ -73,23 +76,23 @@ class DedupPipeline:
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        url, fetched = adapter["canonical_url"], adapter["url"]
+        url, fetched, site = adapter["canonical_url"], adapter["url"], adapter["site"]
         digest = content_hash(adapter["body"])
         if url in self.run_urls:
             self.aliases[fetched] = url
             raise drop(self.stats, "duplicate_url", f"{fetched} is {url}, already seen in this run")
-        if digest in self.run_hashes:
-            self.aliases[fetched] = first = self.run_hashes[digest]
+        if (site, digest) in self.run_hashes:
+            self.aliases[fetched] = first = self.run_hashes[site, digest]
             raise drop(self.stats, "duplicate_content", f"{fetched} has the text of {first}")
         self.run_urls.add(url)
         stored = self._stored_hash(url)
         if stored == digest:
             self.aliases[fetched] = url
             raise drop(self.stats, "unchanged", f"{url} is stored with the same text")
-        if stored is None and (other := self._stored_url_with(digest)):
+        if stored is None and (other := self._stored_url_with(digest, site)):
             self.aliases[fetched] = other
             raise drop(self.stats, "duplicate_content", f"{fetched} has the text of {other}")
-        self.run_hashes[digest] = url
+        self.run_hashes[site, digest] = url
         adapter["content_hash"] = digest
         return item
 
@@ -99,8 +102,9 @@ class DedupPipeline:
         row = next(self.db.query(sql, [canonical_url]), None)
         return row["content_hash"] if row else None
 
-    def _stored_url_with(self, digest: str) -> str | None:
+    def _stored_url_with(self, digest: str, site: str) -> str | None:
+        """A stored story of ``site`` with this text."""
         assert self.db is not None, "open_spider() opens the database"
-        sql = "select canonical_url from articles where content_hash = ? limit 1"
-        row = next(self.db.query(sql, [digest]), None)
+        sql = "select canonical_url from articles where content_hash = ? and site = ? limit 1"
+        row = next(self.db.query(sql, [digest, site]), None)
         return row["canonical_url"] if row else None

@@ -148,3 +148,23 @@ def create_article_list_view(db: Database) -> None:
         from articles
         """,
     )
+
+
+@migrations()
+def create_near_duplicate_index(db: Database) -> None:
+    """MinHash signature per article and its LSH bands (see pipelines/neardup.py).
+
+    ``article_bands`` is keyed by (band, hash) first, so finding the articles that share
+    a band with a new one is an index search; WITHOUT ROWID keeps the key the table.
+    """
+    db.execute(
+        "create table article_minhash ("
+        " article_id integer primary key references articles(id),"
+        " signature blob not null)"
+    )
+    db.execute(
+        "create table article_bands ("
+        " band integer not null, hash integer not null,"
+        " article_id integer not null references articles(id),"
+        " primary key (band, hash, article_id)) without rowid"
+    )

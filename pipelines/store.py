@@ -17,6 +17,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from sqlite_utils import Database
 
+from pipelines import neardup
 from pipelines.db import open_db, write_transaction
 from pipelines.failure import stop_crawl
 
@@ -62,7 +63,14 @@ def article_row(item: dict[str, Any]) -> dict[str, Any]:
 class StorePipeline:
     """Buffers items and writes them ``NEWSDESK_STORE_BATCH_SIZE`` at a time."""
 
-    def __init__(self, db_path: str, batch_size: int = 50, stats: StatsCollector | None = None):
+    def __init__(
+        self,
+        db_path: str,
+        batch_size: int = 50,
+        stats: StatsCollector | None = None,
+        near_threshold: float = neardup.DEFAULT_THRESHOLD,
+    ):
+        self.near_threshold = near_threshold
         self.db_path = db_path
         self.batch_size = max(1, batch_size)
         self.stats = stats
@@ -79,6 +87,7 @@ class StorePipeline:
             settings.get("NEWSDESK_DB_PATH"),
             settings.getint("NEWSDESK_STORE_BATCH_SIZE", 50),
             crawler.stats,
+            settings.getfloat("NEWSDESK_DEDUP_NEAR_THRESHOLD", neardup.DEFAULT_THRESHOLD),
         )
         pipeline.crawler = crawler
         return pipeline
@@ -119,6 +128,11 @@ class StorePipeline:
 
     def _write(self, db: Database, item: dict[str, Any]) -> None:
         row = article_row(item)
+        row["duplicate_of"] = neardup.resolve_duplicate_of(db, item.get("duplicate_of"))
+        if row["duplicate_of"] is None:
+            row["duplicate_of"] = neardup.late_duplicate_of(db, item, self.near_threshold)
+            if row["duplicate_of"] is not None:
+                self._count("near_duplicate_late")
         existing = next(
             db.query("select * from articles where canonical_url = ?", [row["canonical_url"]]),
             None,
@@ -140,6 +154,7 @@ class StorePipeline:
             )
             db.table("articles").update(article_id, {**row, "version": existing["version"] + 1})
             self._count("updated")
+        neardup.store_signature(db, article_id, item.get("minhash"))
         for url in {item["url"], row["canonical_url"]}:
             db.table("article_urls").insert(
                 {"url": url, "article_id": article_id, "first_seen": row["last_seen"]},

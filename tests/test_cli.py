@@ -6,6 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
+import click
 import pytest
 
 from crawler.cli import main
@@ -80,7 +81,15 @@ def test_bad_setting_override(tmp_path: Path) -> None:
     assert result.returncode == 2 and "expected NAME=VALUE" in result.stderr
 
 
-@pytest.mark.parametrize("command", sorted(main.commands))
+COMMANDS = main.list_commands(click.Context(main))
+
+
+def test_every_listed_command_loads() -> None:
+    for name in COMMANDS:
+        assert main.get_command(click.Context(main), name) is not None, name
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_with_an_example(command: str) -> None:
     result = run_cli(command, "-h")
     assert result.returncode == 0
@@ -89,7 +98,7 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
 
 def test_readme_documents_every_command_and_site() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for command in main.commands:
+    for command in COMMANDS:
         assert re.search(rf"newsdesk {command}\b", readme), (
             f"README does not show `newsdesk {command}`"
         )

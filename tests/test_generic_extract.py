@@ -114,3 +114,40 @@ def test_title_suffix_is_removed_when_it_came_from_the_page_title() -> None:
     <meta property="og:site_name" content="Coastline Courier"></head>
     <body><div>Menu</div></body></html>"""
     assert extract("t.html", html)["title"] == "Tide tables change for winter"
+
+
+def test_json_ld_headline_loses_the_site_name_suffix() -> None:
+    html = b"""<html><head><script type="application/ld+json">
+    {"@type": "NewsArticle", "headline": "Tide tables change for winter - Coastline Courier",
+     "publisher": {"@type": "Organization", "name": "Coastline Courier"}}</script></head>
+    <body><div>Menu</div></body></html>"""
+    article = extract("t.html", html)
+    assert article["title"] == "Tide tables change for winter"
+    assert article["provenance"]["title"] == "json-ld"
+
+
+def dated(published: str, modified: str = "") -> bytes:
+    modified_tag = f'<meta property="article:modified_time" content="{modified}">'
+    return (
+        f'<html><head><meta property="article:published_time" content="{published}">'
+        f"{modified_tag if modified else ''}</head><body><div>Menu</div></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("published", "modified", "expected"),
+    [
+        # the page's other timestamp gives its offset: same instant, local calendar day
+        ("2026-11-18T23:30:00Z", "2026-11-19T09:00:00+01:00", "2026-11-19T00:30:00+01:00"),
+        # exactly 23:00 UTC and no offset anywhere: a date stored as local midnight
+        ("2026-11-18T23:00:00.000Z", "", "2026-11-19T00:00:00+01:00"),
+        # an ordinary UTC time stays as it is
+        ("2026-11-18T14:12:00Z", "", "2026-11-18T14:12:00+00:00"),
+        # dotted numeric dates are day-first
+        ("10.12.2022, 07:00:03", "", "2022-12-10T07:00:03"),
+    ],
+)
+def test_published_is_read_in_the_pages_own_time(
+    published: str, modified: str, expected: str
+) -> None:
+    assert extract("d.html", dated(published, modified))["published"] == expected

@@ -201,35 +201,34 @@ def test_crawl_all_takes_a_lock(tmp_path: Path, demo_server: SiteServer) -> None
 
 
 def test_crawl_all_crawls_every_nightly_site_and_logs_to_a_file(tmp_path: Path) -> None:
+    """Two sites carrying the same stories (as wire copy does), crawled at once: each
+    stores its own pages, and each copy is linked to the first-seen one."""
     sites = tmp_path / "sites"
     with SiteServer() as server:
-        for name in ("alpha", "beta"):
-            declare(sites, name, f'start_urls = ["{server.url}/"]')
+        port = server.url.rsplit(":", 1)[1]
+        for name, host in (("alpha", "127.0.0.1"), ("beta", "localhost")):
+            declare(sites, name, f'start_urls = ["http://{host}:{port}/"]')
             toml = sites / f"{name}.toml"
-            toml.write_text(
-                toml.read_text()
-                .replace("nightly = false", "nightly = true")
-                .replace('"loopback-ledger.test"', '"127.0.0.1"')
-            )
+            text = toml.read_text().replace("nightly = false", "nightly = true")
+            toml.write_text(text.replace('"loopback-ledger.test"', f'"{host}"'))
         db = tmp_path / "out" / "news.db"
         result = run_cli(
-            "crawl",
-            "--all",
-            "--db",
-            str(db),
-            "-s",
-            f"NEWSDESK_SITES_DIR={sites}",
-            "-s",
-            "NEWSDESK_BUNDLED_SITES=False",
-            *LOOPBACK,
-        )
+            "crawl", "--all", "--db", str(db), "-s", f"NEWSDESK_SITES_DIR={sites}",
+            "-s", "NEWSDESK_BUNDLED_SITES=False", *LOOPBACK,
+        )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     assert "alpha: finished" in result.stdout and "beta: finished" in result.stdout
     logs = list((tmp_path / "out" / "logs").glob("crawl-*.log"))
     assert len(logs) == 1 and "Spider closed (finished)" in logs[0].read_text()
-    # Both sites serve the same pages: each text is stored once, by whichever site met it first.
+    count = len(demo_manifest())
     per_site = dict(query(db, "select site, count(*) from articles group by site"))
-    assert sum(per_site.values()) == len(demo_manifest())
+    assert per_site == {"alpha": count, "beta": count}
+    pairs = query(
+        db,
+        "select a.site, o.site from articles a join articles o on o.id = a.duplicate_of"
+        " where a.title = o.title",
+    )
+    assert len(pairs) == count and all(copy != first for copy, first in pairs)
     assert {r[0] for r in query(db, "select site from crawl_runs")} == {"alpha", "beta"}
 
 

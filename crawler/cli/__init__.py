@@ -1,18 +1,9 @@
 """The ``newsdesk`` command line: thin click adapters over the library.
 
-Each module registers its commands on the group in :mod:`crawler.cli.app`.
+:mod:`crawler.cli.app` has the command group; each command lives in a module of this
+package, imported when the command is used.
 """
 
-from crawler.cli import (  # noqa: F401  (importing a module registers its commands)
-    browse,
-    crawl,
-    demo,
-    eval,
-    export,
-    nightly,
-    search,
-    serve,
-)
 from crawler.cli.app import main
 
 __all__ = ["main"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 import click
 
 DEFAULT_DB = "output/news.db"
@@ -22,7 +25,36 @@ def fail(message: str) -> click.ClickException:
     return click.ClickException(message)
 
 
-@click.group(context_settings=CONTEXT)
+# Each command's module, imported only when the command runs: `newsdesk search` need not
+# load Scrapy. A module registers its commands on `main` when imported.
+COMMAND_MODULES = {
+    "crawl": "crawler.cli.crawl",
+    "sites": "crawler.cli.crawl",
+    "demo": "crawler.cli.demo",
+    "eval": "crawler.cli.eval",
+    "export": "crawler.cli.export",
+    "runs": "crawler.cli.nightly",
+    "schedule": "crawler.cli.nightly",
+    "search": "crawler.cli.search",
+    "serve": "crawler.cli.serve",
+    "show": "crawler.cli.browse",
+    "stats": "crawler.cli.browse",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            importlib.import_module(COMMAND_MODULES[cmd_name])
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings=CONTEXT)
 @click.version_option(package_name="newsdesk")
 def main() -> None:
     """newsdesk: crawl news sites into a searchable SQLite database.

@@ -2,9 +2,80 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from crawler.processors import normalize_text, parse_date
+
+# A numeric date with dots is day-first wherever it is written (31.12.2022).
+_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+# CMSs that store a date without a time often save local midnight as UTC; east of
+# UTC (Europe, Africa, the Middle East) that is 20:00-23:00 UTC on the day before.
+_LOCAL_MIDNIGHT_UTC_HOURS = range(20, 24)
+
+
+def _moment(value: str) -> datetime | None:
+    if len(value) <= 10:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _is_utc(moment: datetime | None) -> bool:
+    offset = moment.utcoffset() if moment else None
+    return offset is not None and offset.total_seconds() == 0
+
+
+def is_utc(value: str) -> bool:
+    """Whether a value is a timestamp in UTC (the ones :func:`localize` may re-express).
+
+    >>> is_utc("2022-11-06T23:00:00Z"), is_utc("2022-11-06T23:00:00+01:00"), is_utc("2022-11-06")
+    (True, False, False)
+    """
+    return _is_utc(_moment(value))
+
+
+def page_offset(values: Iterable[str]) -> tzinfo | None:
+    """The first UTC offset other than zero among a page's timestamps: its local time.
+
+    >>> page_offset(["2022-11-06T23:00:00Z", "2022-11-07T10:00:00+01:00"])
+    datetime.timezone(datetime.timedelta(seconds=3600))
+    >>> page_offset(["2022-11-06", "2022-11-06T23:00:00+00:00"]) is None
+    True
+    """
+    for value in values:
+        moment = _moment(value.strip())
+        if moment is not None and moment.tzinfo is not None and not _is_utc(moment):
+            return moment.tzinfo
+    return None
+
+
+def localize(value: str, offset: tzinfo | None) -> str:
+    """A UTC timestamp expressed in the page's own offset, so its calendar day is the local one.
+
+    The instant never changes. Without a known offset, a UTC timestamp at exactly
+    20:00-23:00 is read as local midnight of the next day (a date stored without
+    a time, east of UTC). Other values are returned as they are.
+
+    >>> localize("2022-11-06T23:30:00+00:00", timezone(timedelta(hours=1)))
+    '2022-11-07T00:30:00+01:00'
+    >>> localize("2022-11-06T23:00:00+00:00", None)
+    '2022-11-07T00:00:00+01:00'
+    >>> localize("2022-11-06T23:17:00+00:00", None), localize("2022-11-06", None)
+    ('2022-11-06T23:17:00+00:00', '2022-11-06')
+    """
+    moment = _moment(value)
+    if moment is None or not _is_utc(moment):
+        return value
+    if offset is not None:
+        return moment.astimezone(offset).isoformat()
+    whole_hour = moment.minute == moment.second == moment.microsecond == 0
+    if whole_hour and moment.hour in _LOCAL_MIDNIGHT_UTC_HOURS:
+        return moment.astimezone(timezone(timedelta(hours=24 - moment.hour))).isoformat()
+    return value
 
 
 def utc_near_midnight(value: str) -> bool:
@@ -45,11 +116,27 @@ def parse_date_safely(text: str) -> str | None:
 
     >>> parse_date_safely("2026-11-20T19:10:00Z"), parse_date_safely("0000-00-00")
     ('2026-11-20T19:10:00+00:00', None)
+    >>> parse_date_safely("10.12.2022, 07:00:03"), parse_date_safely("3.1.2022")
+    ('2022-12-10T07:00:03', '2022-01-03')
     """
     cleaned = normalize_text(text)
     if cleaned is None or len(cleaned) > 64:
         return None
+    if dotted := _DOTTED.fullmatch(cleaned):
+        return _day_first(dotted)
     try:
         return parse_date(cleaned)
     except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def _day_first(match: re.Match[str]) -> str | None:
+    day, month, year, hour, minute, second = (int(g) if g else None for g in match.groups())
+    try:
+        found = date(year or 0, month or 0, day or 0)
+        if hour is None:
+            return found.isoformat()
+        moment = datetime(found.year, found.month, found.day, hour, minute or 0, second or 0)
+        return moment.isoformat()
+    except ValueError:
         return None

@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import MutableMapping
+from datetime import tzinfo
 from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,7 +26,14 @@ from crawler.extract import body as bodies
 from crawler.extract import jsonld
 from crawler.extract import metadata as meta
 from crawler.extract.clean import compact, normalize_authors, normalize_language, strip_site_name
-from crawler.extract.dates import adjacent_days, parse_date_safely, utc_near_midnight
+from crawler.extract.dates import (
+    adjacent_days,
+    is_utc,
+    localize,
+    page_offset,
+    parse_date_safely,
+    utc_near_midnight,
+)
 from crawler.processors import normalize_text
 
 Filled = tuple[Any, str]
@@ -131,7 +139,7 @@ class GenericPage:
         candidates: list[Filled] = []
         raw: list[str] = []
         if headline := plain(self.ld.get("headline") or self.ld.get("name")):
-            candidates.append((headline, "json-ld"))
+            candidates.append((strip_site_name(headline, self.outlets), "json-ld"))
         if found := meta.first(self.tags_by_key, meta.TITLE_KEYS):
             raw.append(plain(found[0]) or "")
             candidates.append((strip_site_name(raw[-1], self.outlets), found[1]))
@@ -165,8 +173,10 @@ class GenericPage:
     @cached_property
     def published(self) -> Filled | None:
         if found := self._date(self.ld.get("datePublished"), meta.PUBLISHED_KEYS):
-            if self.thorough and utc_near_midnight(found[0]) and (local := self._htmldate()):
-                return local if adjacent_days(found[0], local[0]) else found
+            if (local := self._localize(found[0])) != found[0]:
+                return local, found[1]
+            if self.thorough and utc_near_midnight(found[0]) and (seen := self._htmldate()):
+                return seen if adjacent_days(found[0], seen[0]) else found
             return found
         for xpath in _DATE_XPATH:
             for value in self.selector.xpath(xpath).getall()[:2]:
@@ -176,7 +186,22 @@ class GenericPage:
 
     @cached_property
     def modified(self) -> Filled | None:
-        return self._date(self.ld.get("dateModified"), meta.MODIFIED_KEYS)
+        found = self._date(self.ld.get("dateModified"), meta.MODIFIED_KEYS)
+        return (self._localize(found[0]), found[1]) if found else None
+
+    def _localize(self, value: str) -> str:
+        """:func:`localize` in the page's offset (looked for only for a UTC timestamp)."""
+        return localize(value, self.offset) if is_utc(value) else value
+
+    @cached_property
+    def offset(self) -> tzinfo | None:
+        """The page's own UTC offset, read from any of its timestamps that carries one."""
+        values = [self.ld.get("datePublished"), self.ld.get("dateModified")]
+        for key_ in (*meta.PUBLISHED_KEYS, *meta.MODIFIED_KEYS):
+            values.extend(self.tags_by_key.get(key_, []))
+        for xpath in _DATE_XPATH:
+            values.extend(self.selector.xpath(xpath).getall()[:2])
+        return page_offset(v for v in values if isinstance(v, str))
 
     def _date(self, ld_value: Any, keys: tuple[str, ...]) -> Filled | None:
         if (text := plain(ld_value)) and (parsed := parse_date_safely(text)):

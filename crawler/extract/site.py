@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from parsel import Selector, SelectorList
 from scrapy.http import TextResponse
 
@@ -35,16 +37,20 @@ def node_text(node: Selector) -> str:
 def without(
     response: TextResponse | Selector, selectors: tuple[str, ...]
 ) -> TextResponse | Selector:
-    """The page with every element matched by ``selectors`` removed (a copy; text after
-    a removed inline element stays). Without selectors, the response itself.
+    """The page with every element matched by ``selectors`` removed (a copy of the parsed
+    tree; text after a removed inline element stays). When no selector matches, the
+    response itself: nothing is copied.
 
     >>> page = Selector(text="<p>See <span>opens new tab</span>the report.</p>")
     >>> without(page, ("xpath://span[contains(., 'new tab')]",)).css("p").xpath("string()").get()
     'See the report.'
+    >>> without(page, ("xpath://table",)) is page
+    True
     """
-    if not selectors:
+    if not any(select(response, selector) for selector in selectors):
         return response
-    page = Selector(text=response.xpath("/*").get() or "")
+    root = response.root if isinstance(response, Selector) else response.selector.root
+    page = Selector(root=copy.deepcopy(root), type="html")
     for selector in selectors:
         select(page, selector).drop()
     return page
@@ -65,8 +71,12 @@ class SiteExtractor:
         self.boilerplate = compile_boilerplate(site.boilerplate)
 
     def extract(self, response: TextResponse) -> Article:
+        # The response's own selector: without it the loader would parse the page again.
         loader = ArticleLoader(
-            response=response, boilerplate=self.boilerplate, language=self.site.language
+            response=response,
+            selector=response.selector,
+            boilerplate=self.boilerplate,
+            language=self.site.language,
         )
         provenance: dict[str, str] = {}
         page = without(response, self.site.drop)
