@@ -52,7 +52,7 @@ def test_crawl_urls_stores_articles_and_drops_bad_pages_with_reasons(
     result = run_cli("crawl", *args, "--db", str(db), *LOOPBACK)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr
-    for reason in ("empty_page 1", "not_html 1", "too_large 1", "download_failed 1"):
+    for reason in ("empty_page 1", "not_html 1", "too_large 1", "http_404 1"):
         assert reason in result.stdout, result.stdout
     rows = stored(db)
     assert set(rows) == {

@@ -3,7 +3,8 @@
 Each URL is fetched once (links are not followed) and extracted by the generic
 extractor; the article's ``site`` is the URL's host without ``www.``. Pages go
 through the same pipelines as a declared site's. A page that cannot be
-extracted is dropped with a reason in the stats; nothing raises out of the spider.
+extracted is dropped with a reason (``dropped_pages``, the stats and the log);
+nothing raises out of the spider.
 """
 
 from __future__ import annotations
@@ -14,15 +15,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response, TextResponse
-from twisted.python.failure import Failure
 
 from crawler.extract.generic import GenericPage, fill
 from crawler.extract.guard import rejection
 from crawler.items import Article
+from crawler.spiders.base import RecordingSpider
 from crawler.urls import canonicalize
-from pipelines.drops import STATS_PREFIX
 
 
 def site_of(url: str) -> str:
@@ -34,7 +33,7 @@ def site_of(url: str) -> str:
     return (urlsplit(url).hostname or "").removeprefix("www.")
 
 
-class GenericSpider(scrapy.Spider):
+class GenericSpider(RecordingSpider):
     """Fetch the given article URLs and extract them without a site declaration."""
 
     name = "generic"
@@ -51,13 +50,13 @@ class GenericSpider(scrapy.Spider):
         """Extract one page, or drop it with a reason."""
         reason = rejection(response)
         if reason is not None or not isinstance(response, TextResponse):
-            self.dropped(reason or "not_html", response.url)
+            self.drop(response.url, reason or "not_html", f"{len(response.body)} bytes")
             return
         try:
             article = self.extract(response)
-        except Exception:  # boundary: a page the extractor cannot handle is dropped, logged
+        except Exception as exc:  # boundary: a page the extractor cannot handle is dropped
             self.logger.exception("Extraction failed on %s", response.url)
-            self.dropped("extraction_failed", response.url)
+            self.drop(response.url, "extraction_failed", f"{type(exc).__name__}: {exc}")
             return
         yield article
 
@@ -69,19 +68,6 @@ class GenericSpider(scrapy.Spider):
         article["canonical_url"] = self._canonical(response)
         article["fetched_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         return article
-
-    def failed(self, failure: Failure) -> None:
-        """A download that failed: counted as a drop, so one bad URL does not fail the run."""
-        url = getattr(failure.request, "url", "?")  # type: ignore[attr-defined]
-        too_large = isinstance(failure.value, DownloadCancelledError)
-        reason = "too_large" if too_large else "download_failed"
-        self.logger.warning("Cannot fetch %s: %s", url, failure.getErrorMessage())
-        self.dropped(reason, url)
-
-    def dropped(self, reason: str, url: str) -> None:
-        self.logger.info("Dropped: %s: %s", reason, url)
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(STATS_PREFIX + reason)
 
     def _canonical(self, response: TextResponse) -> str:
         """The page's ``rel=canonical`` when it stays on the same host, else the fetched URL."""

@@ -13,15 +13,14 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
-from twisted.python.failure import Failure
 
-from crawler import signals
 from crawler.datecheck import check_dates
 from crawler.discovery import Entry, age_days, newest_first, parse_discovery
 from crawler.extract.guard import rejection
 from crawler.extract.site import SiteExtractor
 from crawler.items import Article
 from crawler.sites import Site
+from crawler.spiders.base import RecordingSpider
 from crawler.urls import canonicalize, rebase
 
 COVERED = ("title", "authors", "published", "body")
@@ -30,7 +29,7 @@ MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncomp
 UNDATED = 100_000_000  # minutes (190 years): undated article links come after dated ones
 
 
-class NewsSpider(scrapy.Spider):
+class NewsSpider(RecordingSpider):
     """Crawl one declared site: sitemaps and feeds (newest first), then listing pages.
 
     ``base_url`` (``-a base_url=http://127.0.0.1:8000``) serves the site from a
@@ -174,24 +173,8 @@ class NewsSpider(scrapy.Spider):
                 if provenance.get(field) in DECLARED_SOURCES:
                     stats.inc_value(f"newsdesk/declared/{field}")
 
-    # -- Failures --------------------------------------------------------------
-
-    def drop(self, url: str, reason: str, detail: str) -> None:
-        """Record a page that will not be stored (``dropped_pages``, stats and log)."""
-        self.logger.info("Dropped: %s: %s (%s)", reason, url, detail)
-        self.crawler.stats.inc_value(f"newsdesk/dropped/{reason}")
-        self.crawler.signals.send_catch_log(
-            signals.page_dropped, url=url, reason=reason, detail=detail, spider=self
-        )
-
-    def failed(self, failure: Failure) -> None:
-        """Errback: name why a request produced no page."""
-        request = getattr(failure, "request", None)
-        first = (request.meta.get("redirect_urls") or [request.url])[0] if request else "?"
-        url = self.declared(first)
-        reason, detail = signals.failure_reason(failure)
-        if reason:
-            self.drop(url, reason, detail)
+    def record_url(self, url: str) -> str:
+        return self.declared(url)
 
 
 def _recency(date: str | None) -> int:
