@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import mimetypes
-import subprocess
 import sys
 from pathlib import Path
-from types import TracebackType
-from typing import Self
+
+from crawler.demo.server import ServerProcess
 
 
 def load(folder: Path) -> dict[str, tuple[bytes, str]]:
@@ -57,36 +56,12 @@ async def serve(folder: Path) -> None:
         await server.serve_forever()
 
 
-class FastServer:
+class FastServer(ServerProcess):
     """Run the in-memory server in a subprocess; ``url`` is its origin."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self.url = ""
-        self._process: subprocess.Popen[str] | None = None
-
-    def __enter__(self) -> Self:
-        command = [sys.executable, "-m", "bench.fastserver", str(self.directory)]
-        self._process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-        assert self._process.stdout is not None
-        line = self._process.stdout.readline().strip()
-        if " at http://" not in line:
-            self.__exit__(None, None, None)
-            raise RuntimeError(f"fast server did not start (it said {line!r})")
-        self.url = line.rsplit(" at ", 1)[1].rstrip("/")
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._process is not None:
-            self._process.terminate()
-            self._process.wait(timeout=10)
-            if self._process.stdout:
-                self._process.stdout.close()
+        super().__init__([sys.executable, "-m", "bench.fastserver", str(directory)])
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ import argparse
 import re
 import socket
 import struct
-import subprocess
 import sys
 import threading
 import time
@@ -23,14 +22,14 @@ from collections import Counter
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
+
+from crawler.demo.server import ServerProcess
 
 STALL_SECONDS = 5.0  # longer than the download timeout the tests set (2 s)
 HUGE_BYTES = 11 * 1024 * 1024  # over the 10 MB DOWNLOAD_MAXSIZE
 BOMB_MEMBER = 16 * 1024 * 1024  # one gzip member inflates to 16 MB ...
 BOMB_MEMBERS = 64  # ... and 64 of them to 1 GB, from about 1 MB on the wire
-_READY = re.compile(r"^serving faults at (?P<url>http://127\.0\.0\.1:\d+)/$")
 
 #: Articles that must be stored, exactly once each (path -> title).
 GOOD = {
@@ -419,40 +418,14 @@ def main(argv: list[str] | None = None) -> None:
         pass
 
 
-class FaultServer:
+class FaultServer(ServerProcess):
     """Run the fault site in a subprocess; ``url`` is its origin."""
 
     def __init__(self, log: Path | None = None) -> None:
-        self.log = log
-        self.url = ""
-        self._process: subprocess.Popen[str] | None = None
-
-    def __enter__(self) -> Self:
         command = [sys.executable, "-m", "tests.faultserver"]
-        if self.log:
-            command += ["--log", str(self.log)]
-        root = Path(__file__).resolve().parent.parent
-        self._process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=root)
-        assert self._process.stdout is not None
-        line = self._process.stdout.readline().strip()
-        match = _READY.match(line)
-        if match is None:
-            self.__exit__(None, None, None)
-            raise RuntimeError(f"fault server did not start (it said {line!r})")
-        self.url = match["url"]
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._process is not None:
-            self._process.terminate()
-            self._process.wait(timeout=10)
-            if self._process.stdout:
-                self._process.stdout.close()
+        if log:
+            command += ["--log", str(log)]
+        super().__init__(command, cwd=Path(__file__).resolve().parent.parent)
 
 
 if __name__ == "__main__":

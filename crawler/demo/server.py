@@ -61,31 +61,26 @@ def main(argv: list[str] | None = None) -> None:
         pass
 
 
-class SiteServer:
-    """Run the static server in a subprocess; ``url`` is its origin, e.g. http://127.0.0.1:5123."""
+class ServerProcess:
+    """A server run as a subprocess that prints ``serving … at http://127.0.0.1:PORT/``
+    once it listens; ``url`` is its origin, e.g. ``http://127.0.0.1:5123``."""
 
-    def __init__(
-        self, directory: Path = SITE_DIR, log: Path | None = None, delay: float = 0.0
-    ) -> None:
-        self.directory = directory
-        self.log = log
-        self.delay = delay
+    def __init__(self, command: list[str], cwd: Path | None = None) -> None:
+        self.command = command
+        self.cwd = cwd
         self.url = ""
         self._process: subprocess.Popen[str] | None = None
 
     def __enter__(self) -> Self:
-        command = [sys.executable, "-m", "crawler.demo.server", "--dir", str(self.directory)]
-        if self.log:
-            command += ["--log", str(self.log)]
-        if self.delay:
-            command += ["--delay", str(self.delay)]
-        self._process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        self._process = subprocess.Popen(
+            self.command, stdout=subprocess.PIPE, text=True, cwd=self.cwd
+        )
         assert self._process.stdout is not None
         line = self._process.stdout.readline().strip()
         match = _READY.match(line)
         if match is None:
             self.__exit__(None, None, None)
-            raise RuntimeError(f"demo server did not start (it said {line!r})")
+            raise RuntimeError(f"{self.command[2:4]} did not start (it said {line!r})")
         self.url = match["url"]
         return self
 
@@ -100,6 +95,21 @@ class SiteServer:
             self._process.wait(timeout=10)
             if self._process.stdout:
                 self._process.stdout.close()
+
+
+class SiteServer(ServerProcess):
+    """The static server (this module) in a subprocess, serving ``directory``."""
+
+    def __init__(
+        self, directory: Path = SITE_DIR, log: Path | None = None, delay: float = 0.0
+    ) -> None:
+        self.directory = directory
+        command = [sys.executable, "-m", "crawler.demo.server", "--dir", str(directory)]
+        if log:
+            command += ["--log", str(log)]
+        if delay:
+            command += ["--delay", str(delay)]
+        super().__init__(command)
 
 
 if __name__ == "__main__":
