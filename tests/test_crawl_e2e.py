@@ -128,3 +128,23 @@ def test_scrapy_list_shows_every_declared_site() -> None:
     declared = sorted(path.stem for path in BUNDLED_DIR.glob("*.toml"))
     assert {"demo", "eirns", "reuters"} <= set(declared)
     assert result.stdout.split() == declared
+
+
+def test_per_article_lookups_use_their_indexes(tmp_path: Path) -> None:
+    """The lookups made for every article stay index searches as the database grows."""
+    from pipelines.db import open_db
+    from pipelines.dedup import STORED_WITH_HASH
+
+    db = open_db(tmp_path / "plan.db")
+    plans = {
+        STORED_WITH_HASH: "idx_articles_content_hash",
+        "select content_hash from articles where canonical_url = ?": "canonical_url",
+    }
+    for sql, index in plans.items():
+        plan = " ".join(
+            str(row[-1])
+            for row in db.execute(
+                f"explain query plan {sql}", ["x", "y"][: sql.count("?")]
+            ).fetchall()
+        )
+        assert "SEARCH" in plan and index in plan, plan
