@@ -157,12 +157,3 @@ class RunRecorder:
                  order by started_at desc, id desc limit ?"""
         rows = self.db.query(sql, [self.site, self.run_id, self.rules.history])
         return [_run_figures(row) for row in rows]
-
-
-def recent_runs(db: Database, site: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
-    """The latest runs, newest first, optionally of one site."""
-    if "crawl_runs" not in db.table_names():
-        return []
-    where, params = ("where site = :site", {"site": site}) if site else ("", {})
-    sql = f"select * from crawl_runs {where} order by started_at desc, id desc limit :limit"
-    return list(db.query(sql, {**params, "limit": limit}))

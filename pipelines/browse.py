@@ -134,3 +134,14 @@ def latest_runs(db: Database, sites: tuple[str, ...] = ()) -> list[dict[str, Any
         sql += f" and runs.site in ({', '.join(names)})"
         params = {name[1:]: site for name, site in zip(names, sites, strict=True)}
     return list(db.query(sql + " order by runs.site", params))
+
+
+def recent_runs(
+    db: Database, site: str | None = None, limit: int = 20
+) -> list[dict[str, Any]]:
+    """The latest runs, newest first, optionally of one site."""
+    if "crawl_runs" not in db.table_names():
+        return []
+    where, params = ("where site = :site", {"site": site}) if site else ("", {})
+    sql = f"select * from crawl_runs {where} order by started_at desc, id desc limit :limit"
+    return list(db.query(sql, {**params, "limit": limit}))

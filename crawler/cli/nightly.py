@@ -11,8 +11,8 @@ from typing import Any
 import click
 
 from crawler.cli.app import CONTEXT, db_option, fail, main
-from crawler.runs import recent_runs
 from crawler.schedule import Schedule, install, user_unit_dir
+from pipelines.browse import recent_runs
 from pipelines.db import DatabaseError, open_db
 
 
