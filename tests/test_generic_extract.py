@@ -126,6 +126,43 @@ def test_json_ld_headline_loses_the_site_name_suffix() -> None:
     assert article["provenance"]["title"] == "json-ld"
 
 
+def test_a_page_without_article_metadata_is_titled_by_its_only_h1() -> None:
+    html = """<html><head><title>Heat pumps: costs and grants | Coastline Courier</title>
+    <meta property="og:title" content="Heat pumps: costs and grants"></head>
+    <body><h1>Is a heat pump worth it in an old house?</h1><p>Text</p></body></html>"""
+    article = extract("t.html", html.encode())
+    assert article["title"] == "Is a heat pump worth it in an old house?"
+    assert article["provenance"]["title"] == "heuristic"
+
+
+def test_a_news_article_keeps_its_metadata_headline_over_the_h1() -> None:
+    html = """<html><head><script type="application/ld+json">
+    {"@type": "NewsArticle", "headline": "Harbour bridge to close for repairs in March"}</script>
+    <meta property="og:title" content="Harbour bridge to close for repairs in March"></head>
+    <body><h1>Bridge closure: what drivers need to know</h1></body></html>"""
+    article = extract("t.html", html.encode())
+    assert article["title"] == "Harbour bridge to close for repairs in March"
+    assert article["provenance"]["title"] == "json-ld"
+
+
+def test_the_page_title_is_not_read_from_svg_icons() -> None:
+    html = b"""<html><head><title>Tide tables change for winter</title></head>
+    <body><svg><title>Arrow</title></svg><div>Menu</div>
+    <svg xmlns="http://www.w3.org/2000/svg"><title>Email</title></svg></body></html>"""
+    assert extract("t.html", html)["title"] == "Tide tables change for winter"
+
+
+def test_without_date_metadata_the_dateline_under_the_headline_is_the_date() -> None:
+    html = """<html><head><title>Harbour bridge to close</title></head><body>
+    <div class="ticker"><span class="date">02.03.2024</span> Tide tables</div>
+    <h1>Harbour bridge to close for repairs</h1><div class="byline">Jane Doe</div>
+    <div class="dateline">19.10.2019, 05:00</div><p>The bridge closes in March.</p>
+    </body></html>"""
+    article = extract("t.html", html.encode())
+    assert article["published"] == "2019-10-19"
+    assert article["provenance"]["published"] == "heuristic"
+
+
 def dated(published: str, modified: str = "") -> bytes:
     modified_tag = f'<meta property="article:modified_time" content="{modified}">'
     return (

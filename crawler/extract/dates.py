@@ -13,6 +13,12 @@ _DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?:
 # CMSs that store a date without a time often save local midnight as UTC; east of
 # UTC (Europe, Africa, the Middle East) that is 20:00-23:00 UTC on the day before.
 _LOCAL_MIDNIGHT_UTC_HOURS = range(20, 24)
+# A date shown with the headline is read from the next few lines of text only,
+# each a short line (a dateline or byline, not a paragraph of the story).
+_SHOWN_DATE_CHARS = 600
+_SEGMENT_CHARS = 80
+_EARLIEST = datetime(1995, 1, 1)
+_DIGIT = re.compile(r"\d")
 
 
 def _moment(value: str) -> datetime | None:
@@ -109,6 +115,36 @@ def adjacent_days(first: str, second: str) -> bool:
     except ValueError:
         return False
     return abs((a - b).days) == 1
+
+
+def first_written_date(texts: Iterable[str], limit: int = _SHOWN_DATE_CHARS) -> str | None:
+    """The first calendar date written in ``texts``, read as a reader would.
+
+    ``texts`` are a page's text nodes in reading order; only their first
+    ``limit`` characters are read. Each node is parsed by htmldate's date
+    expressions (numeric dates day-first, month names in several languages),
+    between 1995 and today.
+
+    >>> first_written_date(["Share", "Veröffentlicht am 19.10.2019, 10:00", "Text"])
+    '2019-10-19'
+    >>> first_written_date(["By Jane Doe", "March 3, 2021"]), first_written_date(["No date"])
+    ('2021-03-03', None)
+    >>> first_written_date(["x" * 700, "3 March 2021"]) is None
+    True
+    """
+    from htmldate.extractors import try_date_expr  # heavy; only for pages without date metadata
+
+    read = 0
+    latest = datetime.now() + timedelta(days=1)
+    for text in texts:
+        if read >= limit:
+            break
+        read += len(text)
+        segment = normalize_text(text)
+        if segment and _DIGIT.search(segment) and len(segment) <= _SEGMENT_CHARS:
+            if found := try_date_expr(segment, "%Y-%m-%d", True, _EARLIEST, latest):
+                return str(found)
+    return None
 
 
 def parse_date_safely(text: str) -> str | None:

@@ -28,6 +28,7 @@ from crawler.extract import metadata as meta
 from crawler.extract.clean import compact, normalize_authors, normalize_language, strip_site_name
 from crawler.extract.dates import (
     adjacent_days,
+    first_written_date,
     is_utc,
     localize,
     page_offset,
@@ -51,12 +52,19 @@ FIELDS = (
 )
 _GENERIC_LABELS = frozenset({"com", "org", "net", "co", "uk", "de", "news", "ac", "gov", "edu"})
 _TAG = re.compile(r"<[^>]+>")
+_WORD = re.compile(r"\w")
+# The document's <title>, not the <title> of an inline SVG icon.
+_PAGE_TITLE_XPATH = "(//title[not(ancestor::svg)])[1]//text()"
 _BYLINE_XPATH = (
     '//*[@rel="author"]',
     '//*[@itemprop="author"]//*[@itemprop="name"]',
     '//*[@itemprop="author"]',
     '//*[contains(concat(" ", normalize-space(@class), " "), " byline ")]',
 )
+_TEXT_AFTER_XPATH = (
+    "following::text()[normalize-space()][not(ancestor::script)][not(ancestor::style)]"
+)
+_TEXT_NODES_AFTER = 40
 _DATE_XPATH = (
     '//*[@itemprop="datePublished"]/@content',
     '//*[@itemprop="datePublished"]/@datetime',
@@ -143,11 +151,22 @@ class GenericPage:
         if found := meta.first(self.tags_by_key, meta.TITLE_KEYS):
             raw.append(plain(found[0]) or "")
             candidates.append((strip_site_name(raw[-1], self.outlets), found[1]))
-        page_title = normalize_text(" ".join(self.selector.xpath("//title//text()").getall()))
+        page_title = normalize_text(" ".join(self.selector.xpath(_PAGE_TITLE_XPATH).getall()))
         if page_title:
             raw.append(page_title)
             candidates.append((strip_site_name(page_title, self.outlets), "heuristic"))
-        return choose_title(self.headings, [c for c in candidates if c[0]], raw)
+        candidates = [c for c in candidates if c[0]]
+        if not headline and (lone := self.lone_heading):
+            return lone_heading_title(lone, candidates)
+        return choose_title(self.headings, candidates, raw)
+
+    @cached_property
+    def lone_heading(self) -> str | None:
+        """The text of the page's only ``<h1>``, unless it is the outlet's name."""
+        nodes = self.selector.xpath("//h1")
+        if len(nodes) != 1 or not (text := text_of_node(nodes[0])) or not _WORD.search(text):
+            return None
+        return None if compact(text) in {compact(o) for o in self.outlets} else text
 
     @cached_property
     def authors(self) -> Filled | None:
@@ -175,14 +194,29 @@ class GenericPage:
         if found := self._date(self.ld.get("datePublished"), meta.PUBLISHED_KEYS):
             if (local := self._localize(found[0])) != found[0]:
                 return local, found[1]
-            if self.thorough and utc_near_midnight(found[0]) and (seen := self._htmldate()):
+            if self.thorough and utc_near_midnight(found[0]) and (seen := self._day_seen()):
                 return seen if adjacent_days(found[0], seen[0]) else found
             return found
         for xpath in _DATE_XPATH:
             for value in self.selector.xpath(xpath).getall()[:2]:
                 if parsed := parse_date_safely(value):
                     return parsed, "heuristic"
+        if self.thorough and (shown := self.shown_date):
+            return shown, "heuristic"
         return self._htmldate() if self.thorough else None
+
+    @cached_property
+    def shown_date(self) -> str | None:
+        """The date written just after the page's only ``<h1>``, where readers see it.
+
+        Used for pages without date metadata, before htmldate's page-wide guess:
+        a page with one headline shows its date in the dateline under it.
+        """
+        nodes = self.selector.xpath("//h1")
+        if len(nodes) != 1:
+            return None
+        texts = nodes[0].xpath(_TEXT_AFTER_XPATH).getall()[:_TEXT_NODES_AFTER]
+        return first_written_date(texts)
 
     @cached_property
     def modified(self) -> Filled | None:
@@ -211,6 +245,10 @@ class GenericPage:
                 if parsed := parse_date_safely(value):
                     return parsed, meta.source_of(key_)
         return None
+
+    def _day_seen(self) -> Filled | None:
+        """The day the page shows its readers: its dateline, else htmldate's reading."""
+        return (self.shown_date, "heuristic") if self.shown_date else self._htmldate()
 
     def _htmldate(self) -> Filled | None:
         from htmldate import find_date  # heavy; loaded only when metadata has no date
@@ -314,6 +352,29 @@ def choose_title(headings: list[str], candidates: list[Filled], raw: list[str]) 
         if len(heading.split()) >= 2 and any(compact(heading) in compact(t) for t in raw):
             return heading, "heuristic"
     return candidates[0] if candidates else None
+
+
+def lone_heading_title(heading: str, candidates: list[Filled]) -> Filled:
+    """The title of a page without article metadata that has a single ``<h1>``.
+
+    Such pages (blogs, press rooms, company sites) write their ``og:title`` and
+    ``<title>`` for search engines and share cards; the one ``<h1>`` is the
+    headline readers see, with its own wording and typography. A metadata title
+    that ends the heading wins only when the heading prefixes it with a kicker.
+
+    >>> lone_heading_title("Is a heat pump worth it?", [("Heat pumps: costs", "opengraph")])
+    ('Is a heat pump worth it?', 'heuristic')
+    >>> lone_heading_title("It’s “done”", [("It's 'done'", "opengraph")])
+    ('It’s “done”', 'heuristic')
+    >>> lone_heading_title("Energy Oberland: Pioneers?", [("Pioneers?", "opengraph")])
+    ('Pioneers?', 'opengraph')
+    """
+    whole = compact(heading)
+    for value, source in candidates:
+        tail = compact(value)
+        if tail != whole and whole.endswith(tail) and len(tail) >= len(whole) / 3:
+            return value, source
+    return heading, "heuristic"
 
 
 def truncates(short: str, long: str) -> bool:
