@@ -126,9 +126,14 @@ def test_json_ld_headline_loses_the_site_name_suffix() -> None:
     assert article["provenance"]["title"] == "json-ld"
 
 
-def test_a_page_without_article_metadata_is_titled_by_its_only_h1() -> None:
-    html = """<html><head><title>Heat pumps: costs and grants | Coastline Courier</title>
-    <meta property="og:title" content="Heat pumps: costs and grants"></head>
+WEB_PAGE_LD = """<script type="application/ld+json">{"@graph": [{"@type": "WebPage",
+    "name": "Heat pumps: costs and grants", "datePublished": "2022-03-09"}]}</script>"""
+
+
+@pytest.mark.parametrize("structured", ["", WEB_PAGE_LD], ids=["no-json-ld", "web-page-json-ld"])
+def test_a_page_without_article_metadata_is_titled_by_its_only_h1(structured: str) -> None:
+    html = f"""<html><head><title>Heat pumps: costs and grants | Coastline Courier</title>
+    <meta property="og:title" content="Heat pumps: costs and grants">{structured}</head>
     <body><h1>Is a heat pump worth it in an old house?</h1><p>Text</p></body></html>"""
     article = extract("t.html", html.encode())
     assert article["title"] == "Is a heat pump worth it in an old house?"

@@ -156,7 +156,8 @@ class GenericPage:
             raw.append(page_title)
             candidates.append((strip_site_name(page_title, self.outlets), "heuristic"))
         candidates = [c for c in candidates if c[0]]
-        if not headline and (lone := self.lone_heading):
+        is_article = bool(jsonld.types_of(self.ld) & jsonld.ARTICLE_TYPES)
+        if not (headline and is_article) and (lone := self.lone_heading):
             return lone_heading_title(lone, candidates)
         return choose_title(self.headings, candidates, raw)
 
@@ -357,7 +358,8 @@ def choose_title(headings: list[str], candidates: list[Filled], raw: list[str]) 
 def lone_heading_title(heading: str, candidates: list[Filled]) -> Filled:
     """The title of a page without article metadata that has a single ``<h1>``.
 
-    Such pages (blogs, press rooms, company sites) write their ``og:title`` and
+    Such pages (blogs, press rooms, company sites; a JSON-LD ``WebPage`` name is
+    no article metadata, only the page title again) write their ``og:title`` and
     ``<title>`` for search engines and share cards; the one ``<h1>`` is the
     headline readers see, with its own wording and typography. A metadata title
     that ends the heading wins only when the heading prefixes it with a kicker.
