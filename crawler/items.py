@@ -36,3 +36,8 @@ class Article(scrapy.Item):
     word_count = scrapy.Field()
     minhash = scrapy.Field()  # hex MinHash signature of the body (pipelines.neardup)
     duplicate_of = scrapy.Field()  # first-seen copy: stored id, or canonical URL of this run
+
+
+# Fields a feed export (``scrapy crawl <site> -O articles.jsonl``) writes, in this order:
+# every field but the pipelines' internal MinHash signature.
+EXPORTED_FIELDS = tuple(name for name in Article.fields if name != "minhash")

@@ -6,6 +6,8 @@ component that owns it (in its ``from_crawler``).
 
 from __future__ import annotations
 
+from crawler.items import EXPORTED_FIELDS
+
 BOT_NAME = "newsdesk"
 
 SPIDER_MODULES: list[str] = []
@@ -28,6 +30,9 @@ DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_TIMES = 2
 DEPTH_LIMIT = 5
+
+# Feed exports (-o/-O) carry the article's fields, not the MinHash signature.
+FEED_EXPORT_FIELDS = list(EXPORTED_FIELDS)
 
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,

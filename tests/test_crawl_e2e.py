@@ -89,7 +89,7 @@ def test_page_without_body_is_dropped_with_its_reason(
 def test_scrapy_crawl_uses_the_same_spider_and_pipelines(
     tmp_path: Path, demo_server: SiteServer
 ) -> None:
-    db = tmp_path / "scrapy.db"
+    db, feed = tmp_path / "scrapy.db", tmp_path / "articles.jsonl"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run(
         [
@@ -106,6 +106,8 @@ def test_scrapy_crawl_uses_the_same_spider_and_pipelines(
             "DOWNLOAD_DELAY=0",
             "-s",
             "AUTOTHROTTLE_ENABLED=False",
+            "-O",
+            str(feed),
         ],
         capture_output=True,
         text=True,
@@ -115,6 +117,11 @@ def test_scrapy_crawl_uses_the_same_spider_and_pipelines(
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert query(db, "select count(*) as n from articles")[0]["n"] == len(demo_manifest())
+    # the feed export carries the articles, without the pipelines' MinHash signature
+    exported = [json.loads(line) for line in feed.read_text().splitlines()]
+    assert len(exported) == len(demo_manifest())
+    assert all(a["title"] and a["canonical_url"] and a["body"] for a in exported)
+    assert not [a for a in exported if "minhash" in a]
 
 
 def test_scrapy_list_shows_every_declared_site() -> None:
