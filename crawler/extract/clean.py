@@ -10,12 +10,16 @@ from crawler.processors import normalize_text, split_authors, strip_byline
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|»|/)\s+")
 _URLISH = re.compile(r"^(?:https?://|www\.|@)|\.(?:com|org|net)\b", re.IGNORECASE)
 _NOT_A_NAME = re.compile(
-    r"^(?:staff|admin|editor|redaktion|unknown|anonymous|none|null)$", re.IGNORECASE
+    r"^(?:staff|admin|editor|redaktion|unknown|anonymous|none|null|posted"
+    # a degree split off "Jane Doe, PhD"
+    r"|ph\.?\s?d\.?|m\.?d\.?|m\.?sc?\.?|b\.?sc\.?|mba|rdn?|dr\.?|prof\.?)$",
+    re.IGNORECASE,
 )
 _MAX_AUTHOR_WORDS = 6
 _BYLINE_WORDS = re.compile(
     r"^(?:(?:posted|published|written|veröffentlicht|verfasst|geschrieben|publié)\s*"
-    r"(?:by|von|par|por)|(?:by|von|par|por|di|door|av|przez|autor(?:in)?|author)\b)[:\s]*",
+    r"(?:by|von|par|por)|(?:by|von|par|por|di|door|av|przez|autor(?:in)?|auteure?|author"
+    r"|interview|text)\b)[:\s]*",
     re.IGNORECASE,
 )
 
@@ -81,6 +85,8 @@ def clean_author(name: str) -> str | None:
     True
     >>> clean_author("von Peter Addor"), clean_author("Veröffentlicht vonChris Jung")
     ('Peter Addor', 'Chris Jung')
+    >>> clean_author("Auteur Anna Kubišta"), clean_author("PhD"), clean_author("Posted")
+    ('Anna Kubišta', None, None)
     """
     text = normalize_text(_BYLINE_WORDS.sub("", strip_byline(normalize_text(name) or "")))
     if text is None or _URLISH.search(text) or _NOT_A_NAME.match(text):
