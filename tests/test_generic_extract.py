@@ -168,6 +168,15 @@ def test_without_date_metadata_the_dateline_under_the_headline_is_the_date() -> 
     assert article["provenance"]["published"] == "heuristic"
 
 
+def test_a_teaser_article_beside_the_story_does_not_date_it() -> None:
+    html = """<html><head><title>Desoldering, done properly</title></head><body>
+    <main><h1>Desoldering, done properly</h1><p class="meta">22.10.2019</p>
+    <p>Old boards are worth saving.</p></main>
+    <aside><article><h2>Older post</h2><time datetime="2009-04-11T18:06:36">April 2009</time>
+    </article></aside></body></html>"""
+    assert extract("t.html", html.encode())["published"] == "2019-10-22"
+
+
 def dated(published: str, modified: str = "") -> bytes:
     modified_tag = f'<meta property="article:modified_time" content="{modified}">'
     return (

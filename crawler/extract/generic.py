@@ -68,7 +68,8 @@ _TEXT_NODES_AFTER = 40
 _DATE_XPATH = (
     '//*[@itemprop="datePublished"]/@content',
     '//*[@itemprop="datePublished"]/@datetime',
-    "//article//time/@datetime",
+    # the <article> that holds the headline: others on the page are teasers of other stories
+    "//article[.//h1 or not(//h1)]//time/@datetime",
     "//time[@pubdate]/@datetime",
 )
 
