@@ -56,7 +56,7 @@ LOG_FORMATTER = "crawler.logformatter.NewsLogFormatter"
 
 # Incremental crawls: stored articles are skipped, except those published (else first
 # seen) within NEWSDESK_REVISIT_DAYS, which are fetched again with conditional requests.
-DOWNLOADER_MIDDLEWARES = {"crawler.incremental.IncrementalMiddleware": 560}
+DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {"crawler.incremental.IncrementalMiddleware": 560}
 NEWSDESK_INCREMENTAL = True
 NEWSDESK_REVISIT_DAYS = 2
 
@@ -86,3 +86,10 @@ SPIDER_MIDDLEWARES = {
     "crawler.traps.RecordingDepthMiddleware": 900,
 }
 EXTENSIONS["crawler.redirects.RedirectRecorder"] = 510
+
+# Rate limits (crawler/retryafter.py): a 429 or 503 with Retry-After pauses the whole
+# site for that long before the retry; a Retry-After over NEWSDESK_RETRY_AFTER_MAX
+# seconds is not waited for (the page is dropped as http_429 / http_503).
+DOWNLOADER_MIDDLEWARES["scrapy.downloadermiddlewares.retry.RetryMiddleware"] = None
+DOWNLOADER_MIDDLEWARES["crawler.retryafter.RetryAfterMiddleware"] = 550
+NEWSDESK_RETRY_AFTER_MAX = 120

@@ -20,12 +20,14 @@ import time
 import zlib
 from collections import Counter
 from collections.abc import Callable
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from crawler.demo.server import ServerProcess
 
+RETRY_AFTER_SECONDS = 1  # what the flaky page asks for: a wait the crawl honours
 STALL_SECONDS = 5.0  # longer than the download timeout the tests set (2 s)
 HUGE_BYTES = 11 * 1024 * 1024  # over the 10 MB DOWNLOAD_MAXSIZE
 BOMB_MEMBER = 16 * 1024 * 1024  # one gzip member inflates to 16 MB ...
@@ -137,11 +139,12 @@ class FaultHandler(BaseHTTPRequestHandler):
     """One method per kind of response; ``routes`` maps each path to one."""
 
     server: FaultHTTPServer
+    arrived: float  # when the request being answered arrived (time.time())
     protocol_version = "HTTP/1.0"
 
     def do_GET(self) -> None:
         path = self.path.split("?")[0]
-        self.server.count(self.path)
+        self.arrived = self.server.count(self.path)
         route = ROUTES.get(path)
         if route is None and path.startswith(("/archive/page/", "/calendar/")):
             route = FaultHandler.trap
@@ -192,7 +195,8 @@ class FaultHandler(BaseHTTPRequestHandler):
     def flaky(self) -> None:
         """503 with Retry-After on the first request, the article afterwards."""
         if self.server.hits[self.path] == 1:
-            self.html("<html><body>Busy</body></html>", 503, Retry_After="1")
+            busy = "<html><body>Busy</body></html>"
+            self.html(busy, 503, Retry_After=str(RETRY_AFTER_SECONDS))
         else:
             self.page()
 
@@ -200,7 +204,17 @@ class FaultHandler(BaseHTTPRequestHandler):
         self.html("<html><body>Server error</body></html>", 500, Retry_After="120")
 
     def error_503(self) -> None:
+        """A wait longer than NEWSDESK_RETRY_AFTER_MAX: dropped at once, never waited for."""
         self.html("<html><body>Down for maintenance</body></html>", 503, Retry_After="3600")
+
+    def busy(self) -> None:
+        """An unreadable Retry-After: retried at once, as if there were none."""
+        self.html("<html><body>Busy</body></html>", 503, Retry_After="soon")
+
+    def rate_limited(self) -> None:
+        """429 always, with Retry-After as an HTTP-date 1-2 s ahead (see :func:`limited_until`)."""
+        until = formatdate(limited_until(self.arrived), usegmt=True)
+        self.html("<html><body>Slow down</body></html>", 429, Retry_After=until)
 
     def gone(self) -> None:
         self.html("<html><body>Gone</body></html>", 410)
@@ -321,6 +335,12 @@ class FaultHandler(BaseHTTPRequestHandler):
         self.send(200, MALFORMED, "text/html; charset=utf-8")
 
 
+def limited_until(arrived: float) -> float:
+    """When the 429 page asks to be retried: the start of the second after next (an
+    HTTP-date has whole seconds), so between 1 and 2 s after the request ``arrived``."""
+    return float(int(arrived) + 2)
+
+
 def _day(number: int) -> str:
     """A calendar-ish date from a day number (the trap never ends: it need not be real)."""
     year, rest = divmod(number, 372)
@@ -332,6 +352,8 @@ def _day(number: int) -> str:
 FAULT_PATHS = [
     "/news/down-500.html",
     "/news/gone-503.html",
+    "/news/busy-503.html",
+    "/news/limited-429.html",
     "/news/missing-404.html",
     "/news/removed-410.html",
     "/news/stall.html",
@@ -364,6 +386,8 @@ ROUTES: dict[str, Callable[[FaultHandler], None]] = {
     **{path: FaultHandler.bad_canonical for path in BAD_CANONICAL},
     "/news/down-500.html": FaultHandler.error_500,
     "/news/gone-503.html": FaultHandler.error_503,
+    "/news/busy-503.html": FaultHandler.busy,
+    "/news/limited-429.html": FaultHandler.rate_limited,
     "/news/removed-410.html": FaultHandler.gone,
     "/news/stall.html": FaultHandler.stall,
     "/news/reset.html": FaultHandler.reset,
@@ -383,9 +407,11 @@ ROUTES: dict[str, Callable[[FaultHandler], None]] = {
 
 
 class FaultHTTPServer(ThreadingHTTPServer):
-    """Counts requests per path (``hits``) and appends them to ``log`` when given."""
+    """Counts requests per path (``hits``) and appends them to ``log`` when given, one
+    ``TIME PATH`` line each (TIME: seconds since the epoch, when the request arrived)."""
 
     daemon_threads = True
+    request_queue_size = 64  # at the default 5, dropped SYNs hold requests back 1 s
 
     def __init__(self, port: int, log: Path | None) -> None:
         super().__init__(("127.0.0.1", port), FaultHandler)
@@ -394,12 +420,15 @@ class FaultHTTPServer(ThreadingHTTPServer):
         self.log = log.open("a", encoding="utf-8") if log else None
         self.bomb = _gzip_bomb()
 
-    def count(self, path: str) -> None:
+    def count(self, path: str) -> float:
+        """Count a request to ``path``; the time it arrived."""
         with self.lock:
+            arrived = time.time()
             self.hits[path] += 1
             if self.log is not None:
-                self.log.write(path + "\n")
+                self.log.write(f"{arrived:.3f} {path}\n")
                 self.log.flush()
+        return arrived
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that gave up (timeouts, size limits) is expected here: stay quiet."""

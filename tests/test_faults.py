@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -19,20 +20,34 @@ from pathlib import Path
 import pytest
 
 from crawler.discovery import parse_discovery
-from tests.conftest import FIXTURES, ROOT
-from tests.faultserver import BILLION_LAUGHS, GOOD, FaultServer
+from tests.conftest import FIXTURES, ROOT, run_cli
+from tests.faultserver import (
+    BILLION_LAUGHS,
+    GOOD,
+    RETRY_AFTER_SECONDS,
+    FaultServer,
+    limited_until,
+)
 
 DECLARED = "http://faulty.test"
 SITES = FIXTURES / "faultsites"
 RETRY_TIMES = 1
 SETTINGS = ("DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_TIMEOUT=2",
-            f"RETRY_TIMES={RETRY_TIMES}", f"NEWSDESK_SITES_DIR={SITES}")  # fmt: skip
+            f"RETRY_TIMES={RETRY_TIMES}", f"NEWSDESK_SITES_DIR={SITES}",
+            "LOG_FORMAT=%(created).3f [%(name)s] %(levelname)s: %(message)s")  # fmt: skip
 MEMORY_BOUND_MB = 300
+FLAKY, LIMITED = "/news/flaky-503.html", "/news/limited-429.html"
+IN_FLIGHT = 0.25  # s: requests sent just before the crawler paused may arrive after it
+CLOCK = 0.01  # s: the logs' times are rounded to the millisecond
+PAUSED = re.compile(r"^(\d+\.\d+) \[crawler\.retryafter\] INFO: \S+(/news/\S+) asked to wait "
+                    r".*: pausing", re.MULTILINE)  # fmt: skip
 
 #: Each bad page and the reason its ``dropped_pages`` row must give.
 FAULTS = {
     "/news/down-500.html": "http_500",
     "/news/gone-503.html": "http_503",
+    "/news/busy-503.html": "http_503",
+    "/news/limited-429.html": "http_429",
     "/news/missing-404.html": "http_404",
     "/news/removed-410.html": "http_410",
     "/news/stall.html": "timeout",
@@ -65,8 +80,12 @@ class FaultCrawl:
     returncode: int
     stdout: str
     log: str
+    requests: list[tuple[float, str]]  # (when it arrived, path), from the server's log
     hits: Counter[str]
     peak_rss_mb: float
+
+    def arrivals(self, path: str) -> list[float]:
+        return [when for when, requested in self.requests if requested == path]
 
 
 def run_measured(command: list[str], out: Path, timeout: float = 120) -> tuple[int, float]:
@@ -83,6 +102,12 @@ def run_measured(command: list[str], out: Path, timeout: float = 120) -> tuple[i
     return process.returncode, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
 
 
+def read_access_log(log: Path) -> list[tuple[float, str]]:
+    """(when it arrived, path) of each request, from the fault server's log."""
+    lines = (line.partition(" ") for line in log.read_text().splitlines())
+    return [(float(when), path) for when, _, path in lines]
+
+
 @pytest.fixture(scope="module")
 def fault_crawl(tmp_path_factory: pytest.TempPathFactory) -> FaultCrawl:
     tmp = tmp_path_factory.mktemp("faults")
@@ -93,9 +118,10 @@ def fault_crawl(tmp_path_factory: pytest.TempPathFactory) -> FaultCrawl:
         for setting in SETTINGS:
             command += ["-s", setting]
         returncode, peak = run_measured(command, tmp / "stdout.txt")
-    hits = Counter(access.read_text().splitlines())
+    requests = read_access_log(access)
+    hits = Counter(path for _, path in requests)
     stdout = (tmp / "stdout.txt").read_text()
-    return FaultCrawl(db, returncode, stdout, log.read_text(), hits, peak)
+    return FaultCrawl(db, returncode, stdout, log.read_text(), requests, hits, peak)
 
 
 def rows(db: Path, sql: str, *params: object) -> list[sqlite3.Row]:
@@ -170,9 +196,10 @@ def test_absurd_and_unreadable_dates_are_left_empty_with_the_reason(
 def test_nothing_is_retried_forever(fault_crawl: FaultCrawl) -> None:
     hits = fault_crawl.hits
     assert hits["/news/flaky-503.html"] == 2  # a 503 is retried, and then the page is stored
-    for path in ("/news/down-500.html", "/news/gone-503.html", "/news/stall.html",
-                 "/news/reset.html", "/news/truncated.html"):  # fmt: skip
+    for path in ("/news/down-500.html", "/news/busy-503.html", "/news/limited-429.html",
+                 "/news/stall.html", "/news/reset.html", "/news/truncated.html"):  # fmt: skip
         assert hits[path] == 1 + RETRY_TIMES, path
+    assert hits["/news/gone-503.html"] == 1  # Retry-After 3600: not retried this run
     once = [p for p in hits if p not in FAULTS and p != "/news/flaky-503.html"]
     assert [p for p in once if hits[p] != 1] == []
     chain = [p for p in hits if p.startswith("/news/chain.html")]
@@ -182,6 +209,56 @@ def test_nothing_is_retried_forever(fault_crawl: FaultCrawl) -> None:
     assert archive == [f"/archive/page/{n}.html" for n in range(1, 6)]  # DEPTH_LIMIT 5
     assert 5 <= sum(1 for p in hits if p.startswith("/calendar/")) <= 11
     assert "/news/members/secret.html" not in hits  # robots.txt is obeyed
+
+
+def pauses(crawl: FaultCrawl) -> list[tuple[float, float]]:
+    """(paused at, wait over) for each rate-limit answer the crawl honoured: when its log
+    says it paused the site, and when the answer allowed requests again (the flaky page's
+    first 503 asks for 1 s, each 429 for the HTTP-date :func:`limited_until` gives)."""
+    limited = iter(crawl.arrivals(LIMITED))
+    found = []
+    for at, path in PAUSED.findall(crawl.log):
+        over = float(at) + RETRY_AFTER_SECONDS if path == FLAKY else limited_until(next(limited))
+        found.append((float(at), over))
+    return found
+
+
+def test_a_retry_waits_for_retry_after(fault_crawl: FaultCrawl) -> None:
+    flaky, limited = fault_crawl.arrivals(FLAKY), fault_crawl.arrivals(LIMITED)
+    assert flaky[1] - flaky[0] >= RETRY_AFTER_SECONDS - CLOCK  # Retry-After: 1
+    assert limited[1] >= limited_until(limited[0]) - CLOCK  # Retry-After: an HTTP-date
+
+
+def test_a_lone_retry_waits_too(tmp_path: Path) -> None:
+    # In the fault crawl a retry also queues behind the other pages (it has a lower
+    # priority); here it is the only request left, so only Retry-After holds it back.
+    db, access = tmp_path / "news.db", tmp_path / "access.log"
+    with FaultServer(log=access) as server:
+        overrides = [arg for setting in SETTINGS[:4] for arg in ("-s", setting)]
+        result = run_cli("crawl", "--url", server.url + FLAKY, "--db", str(db),
+                         "--log-file", str(tmp_path / "crawl.log"), *overrides)  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    first, retry = [when for when, path in read_access_log(access) if path == FLAKY]
+    assert retry - first >= RETRY_AFTER_SECONDS - CLOCK
+    assert [r["title"] for r in rows(db, "select title from articles")] == [GOOD[FLAKY]]
+
+
+def test_the_whole_site_waits_with_a_retry(fault_crawl: FaultCrawl) -> None:
+    found = pauses(fault_crawl)
+    assert len(found) == 3  # the flaky page's 503, and both answers of the 429 page
+    for paused, over in found:
+        early = [(round(when - paused, 3), path) for when, path in fault_crawl.requests
+                 if paused + IN_FLIGHT < when < over - CLOCK]  # fmt: skip
+        assert early == [], f"requested while the site asked to wait {over - paused:.2f} s"
+    paused, over = min(found)  # early in the crawl, other pages queued meanwhile:
+    waited = {path for when, path in fault_crawl.requests if over - CLOCK <= when < over + 0.5}
+    assert waited - {FLAKY, LIMITED}  # they went once the wait was over
+
+
+def test_a_wait_over_the_limit_is_not_waited_for(fault_crawl: FaultCrawl) -> None:
+    # /news/gone-503.html asks for 3600 s, over NEWSDESK_RETRY_AFTER_MAX (120 s)
+    assert fault_crawl.hits["/news/gone-503.html"] == 1
+    assert "gone-503.html asked to wait 3600 s (HTTP 503), over" in fault_crawl.log
 
 
 def test_memory_stays_bounded_with_a_gzip_bomb(fault_crawl: FaultCrawl) -> None:

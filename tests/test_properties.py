@@ -15,6 +15,7 @@ import re
 import sqlite3
 import unicodedata
 from datetime import UTC, date, datetime
+from email.utils import format_datetime
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -29,6 +30,7 @@ from crawler.processors import (
     strip_byline,
     unique,
 )
+from crawler.retryafter import retry_after_seconds
 from crawler.urls import TRACKING_PARAMS, canonicalize, rebase, strip_tracking
 from pipelines.dedup import content_hash
 from pipelines.query import QueryError, fts_query
@@ -196,3 +198,19 @@ def test_any_search_text_is_a_valid_fts5_query_or_a_clear_error(text: str) -> No
 def test_content_hash_ignores_spacing_and_punctuation(words: list[str]) -> None:
     text = " ".join(words)
     assert content_hash(text) == content_hash("  " + ",\n ".join(words) + "!")
+
+
+@given(st.binary(max_size=64) | st.text(max_size=64))
+def test_retry_after_never_fails_and_never_asks_for_a_negative_wait(value: bytes | str) -> None:
+    wait = retry_after_seconds(value)
+    assert wait is None or wait >= 0
+
+
+HTTP_DATES = st.datetimes(datetime(1970, 1, 1), datetime(9999, 1, 1), timezones=st.just(UTC))
+
+
+@given(HTTP_DATES, HTTP_DATES)
+def test_retry_after_http_dates_are_read_to_the_second(when: datetime, now: datetime) -> None:
+    header = format_datetime(when, usegmt=True)  # an HTTP-date has whole seconds
+    expected = max(0.0, (when.replace(microsecond=0) - now).total_seconds())
+    assert retry_after_seconds(header, now=now) == expected
