@@ -123,7 +123,8 @@ def first_written_date(texts: Iterable[str], limit: int = _SHOWN_DATE_CHARS) -> 
     ``texts`` are a page's text nodes in reading order; only their first
     ``limit`` characters are read. Each node is parsed by htmldate's date
     expressions (numeric dates day-first, month names in several languages),
-    between 1995 and today.
+    between 1995 and today; its fast patterns only: the full date parser it
+    falls back to in extensive mode costs about a second a line.
 
     >>> first_written_date(["Share", "Veröffentlicht am 19.10.2019, 10:00", "Text"])
     '2019-10-19'
@@ -142,7 +143,7 @@ def first_written_date(texts: Iterable[str], limit: int = _SHOWN_DATE_CHARS) -> 
         read += len(text)
         segment = normalize_text(text)
         if segment and _DIGIT.search(segment) and len(segment) <= _SEGMENT_CHARS:
-            if found := try_date_expr(segment, "%Y-%m-%d", True, _EARLIEST, latest):
+            if found := try_date_expr(segment, "%Y-%m-%d", False, _EARLIEST, latest):
                 return str(found)
     return None
 
