@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
-from parsel import Selector
+from parsel import Selector, SelectorList
 from scrapy.http import TextResponse
 
 from crawler.extract import body as bodies
@@ -163,9 +163,13 @@ class GenericPage:
         return choose_title(self.headings, candidates, raw)
 
     @cached_property
+    def h1_nodes(self) -> SelectorList[Selector]:
+        return self.selector.xpath("//h1")
+
+    @cached_property
     def lone_heading(self) -> str | None:
         """The text of the page's only ``<h1>``, unless it is the outlet's name."""
-        nodes = self.selector.xpath("//h1")
+        nodes = self.h1_nodes
         if len(nodes) != 1 or not (text := text_of_node(nodes[0])) or not _WORD.search(text):
             return None
         return None if compact(text) in {compact(o) for o in self.outlets} else text
@@ -203,9 +207,7 @@ class GenericPage:
             for value in self.selector.xpath(xpath).getall()[:2]:
                 if parsed := parse_date_safely(value):
                     return parsed, "heuristic"
-        if self.thorough and (shown := self.shown_date):
-            return shown, "heuristic"
-        return self._htmldate() if self.thorough else None
+        return self._day_seen() if self.thorough else None
 
     @cached_property
     def shown_date(self) -> str | None:
@@ -214,7 +216,7 @@ class GenericPage:
         Used for pages without date metadata, before htmldate's page-wide guess:
         a page with one headline shows its date in the dateline under it.
         """
-        nodes = self.selector.xpath("//h1")
+        nodes = self.h1_nodes
         if len(nodes) != 1:
             return None
         texts = nodes[0].xpath(_TEXT_AFTER_XPATH).getall()[:_TEXT_NODES_AFTER]
