@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from crawler.processors import normalize_text, split_authors, strip_byline
 
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|»|/)\s+")
-_URLISH = re.compile(r"^(?:https?://|www\.|@)|\.(?:com|org|net)\b", re.IGNORECASE)
+_URLISH = re.compile(r"^(?:https?://|www\.|@)|\.(?:com|org|net)\b|\S@\S+\.\w", re.IGNORECASE)
 _NOT_A_NAME = re.compile(
     r"^(?:staff|admin|editor|redaktion|unknown|anonymous|none|null|posted"
     # a degree split off "Jane Doe, PhD"
@@ -79,8 +79,8 @@ def clean_author(name: str) -> str | None:
 
     >>> clean_author("By Jane Doe (Reuters)")
     'Jane Doe'
-    >>> clean_author("https://www.facebook.com/janedoe") is None
-    True
+    >>> clean_author("https://www.facebook.com/janedoe"), clean_author("j.doe@ledger.de")
+    (None, None)
     >>> clean_author("staff") is None
     True
     >>> clean_author("von Peter Addor"), clean_author("Veröffentlicht vonChris Jung")
