@@ -262,17 +262,18 @@ class GenericPage:
 
     @cached_property
     def lead(self) -> Filled | None:
-        if text := plain(self.ld.get("description")):
-            return text, "json-ld"
-        found = meta.first(self.tags_by_key, meta.LEAD_KEYS)
-        return (plain(found[0]), found[1]) if found and plain(found[0]) else None
+        return self._text("description", meta.LEAD_KEYS)
 
     @cached_property
     def section(self) -> Filled | None:
-        if text := plain(self.ld.get("articleSection")):
+        return self._text("articleSection", meta.SECTION_KEYS)
+
+    def _text(self, ld_key: str, meta_keys: tuple[str, ...]) -> Filled | None:
+        """A plain-text field: the JSON-LD value, else the first meta tag of ``meta_keys``."""
+        if text := plain(self.ld.get(ld_key)):
             return text, "json-ld"
-        found = meta.first(self.tags_by_key, meta.SECTION_KEYS)
-        return (plain(found[0]), found[1]) if found and plain(found[0]) else None
+        found = meta.first(self.tags_by_key, meta_keys)
+        return (text, found[1]) if found and (text := plain(found[0])) else None
 
     @cached_property
     def tags(self) -> Filled | None:
