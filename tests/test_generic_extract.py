@@ -168,6 +168,15 @@ def test_without_date_metadata_the_dateline_under_the_headline_is_the_date() -> 
     assert article["provenance"]["published"] == "heuristic"
 
 
+def test_the_dateline_decides_the_day_of_a_utc_time_near_midnight() -> None:
+    html = """<html><head><script type="application/ld+json">
+    {"@type": "NewsArticle", "headline": "Dance company opens its season",
+     "datePublished": "2019-10-18T22:30:00Z"}</script></head><body>
+    <h1>Dance company opens its season</h1><p>19.10.2019, 00:30</p>
+    <p>The season opens with a new piece.</p></body></html>"""
+    assert extract("t.html", html.encode())["published"] == "2019-10-19"
+
+
 def test_a_teaser_article_beside_the_story_does_not_date_it() -> None:
     html = """<html><head><title>Desoldering, done properly</title></head><body>
     <main><h1>Desoldering, done properly</h1><p class="meta">22.10.2019</p>
