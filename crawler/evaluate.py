@@ -12,7 +12,7 @@ import gzip
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -161,6 +161,16 @@ def make_extractor(name: str) -> Extractor:
 EXTRACTORS = ("site", "generic", "trafilatura")
 
 
+@dataclass(frozen=True)
+class Miss:
+    """A field one page got wrong: what the extractor gave and what the truth says."""
+
+    page: str
+    field: str
+    got: Any
+    want: Any
+
+
 @dataclass
 class Report:
     """What one evaluation measured."""
@@ -171,6 +181,7 @@ class Report:
     failures: int = 0
     seconds: float = 0.0
     scores: dict[str, Any] = field(default_factory=dict)
+    misses: list[Miss] = field(default_factory=list)
 
     @property
     def pages_per_second(self) -> float:
@@ -205,7 +216,8 @@ def evaluate(
         predicted = run_one(extract, page, report)
         report.seconds += time.perf_counter() - started
         report.pages += 1
-        tally.add(page.truth, predicted)
+        for name in tally.add(page.truth, predicted):
+            report.misses.append(Miss(page.id, name, predicted.get(name), page.truth[name]))
         if predictions_dir is not None:
             target = predictions_dir / f"{page.id}.json"
             target.write_text(json.dumps(predicted, ensure_ascii=False), encoding="utf-8")
@@ -224,6 +236,21 @@ def run_one(extract: Extractor, page: Page, report: Report) -> Prediction:
         logger.exception("extraction failed on page %s (%s)", page.id, page.url)
         report.failures += 1
         return {}
+
+
+def format_misses(report: Report, fields: Iterable[str]) -> str:
+    """One line per missed field among ``fields``: the page, what we gave, the truth.
+
+    >>> print(format_misses(Report("d", "generic", misses=[Miss("p1", "date", None, "2024-05-03")]),
+    ...                     ["date"]))
+    date     p1: got None, want '2024-05-03'
+    """
+    wanted = set(fields)
+    return "\n".join(
+        f"{m.field:<8} {m.page}: got {m.got!r}, want {m.want!r}"
+        for m in report.misses
+        if m.field in wanted
+    )
 
 
 def format_report(report: Report) -> str:

@@ -186,20 +186,25 @@ class Tally:
     dates: list[bool] = field(default_factory=list)
     authors: list[bool] = field(default_factory=list)
 
-    def add(self, truth: dict[str, Any], predicted: dict[str, Any]) -> None:
-        """Score one page's prediction against its truth row."""
+    def add(self, truth: dict[str, Any], predicted: dict[str, Any]) -> list[str]:
+        """Score one page's prediction against its truth row; the fields it missed."""
         if isinstance(truth.get("body"), str):
             self.body.append(page_counts(truth["body"], predicted.get("body") or ""))
         if "body_with" in truth:
             self.add_snippets(truth, predicted.get("body"))
+        missed = []
         title = truth.get("title")
         if isinstance(title, str) and title.strip():
             found = predicted.get("title")
             self.titles.append(title_exact(title, found if isinstance(found, str) else ""))
+            missed += [] if self.titles[-1] else ["title"]
         if truth.get("date"):
             self.dates.append(same_day(truth["date"], predicted.get("date")))
+            missed += [] if self.dates[-1] else ["date"]
         if isinstance(truth.get("authors"), list) and truth["authors"]:
             self.authors.append(authors_exact(truth["authors"], predicted.get("authors")))
+            missed += [] if self.authors[-1] else ["authors"]
+        return missed
 
     def add_snippets(self, truth: dict[str, Any], body: Any) -> None:
         text = collapse(body) if isinstance(body, str) else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -120,3 +121,27 @@ def test_bad_dataset_folders_are_one_line_errors(tmp_path: Path) -> None:
     assert_one_line_error(run_cli("eval", str(tmp_path)), "truth.jsonl:2: invalid JSON")
     (tmp_path / "truth.jsonl").write_text('{"id": "a"}\n')
     assert_one_line_error(run_cli("eval", str(tmp_path)), "a.html.gz: cannot read page")
+
+
+@pytest.mark.parametrize("dataset", ["fundus", "trafilatura_eval"])
+def test_misses_lists_each_page_the_rates_count_as_missed(dataset: str) -> None:
+    result = run_cli("eval", str(SAMPLE / dataset), "--extractor", "generic",
+                     "--misses", "title", "--misses", "date")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    truth = {json.loads(line)["id"]: json.loads(line) for line in
+             (SAMPLE / dataset / "truth.jsonl").read_text().splitlines()}  # fmt: skip
+    for name, label in (("title", "exact"), ("date", "same day")):
+        figure = re.search(rf"^{name}\s+{label} ([\d.]+)\s+\(n=(\d+)\)", result.stdout, re.M)
+        assert figure is not None, result.stdout
+        rate, n = figure.groups()
+        listed = re.findall(rf"^{name}\s+(\S+): got (.*), want (.*)$", result.stdout, re.M)
+        assert len(listed) == round((1 - float(rate)) * int(n))
+        for page, _, want in listed:
+            assert want == repr(truth[page][name])
+    assert "authors " not in result.stdout.split("speed")[1]  # only the fields asked for
+
+
+def test_tally_names_the_fields_a_page_missed() -> None:
+    truth = {"title": "Storm hits coast", "date": "2024-05-03", "authors": ["Ann Lee"]}
+    predicted = {"title": "Storm hits coast", "date": "2024-05-04", "authors": "Bo Chen"}
+    assert Tally().add(truth, predicted) == ["date", "authors"]

@@ -9,7 +9,13 @@ from pathlib import Path
 import click
 
 from crawler.cli.app import CONTEXT, fail, main
-from crawler.evaluate import EXTRACTORS, DatasetError, evaluate, format_report
+from crawler.evaluate import (
+    EXTRACTORS,
+    DatasetError,
+    evaluate,
+    format_misses,
+    format_report,
+)
 
 
 @main.command("eval", context_settings=CONTEXT)
@@ -28,13 +34,27 @@ from crawler.evaluate import EXTRACTORS, DatasetError, evaluate, format_report
     type=click.Path(path_type=Path, file_okay=False),
     help="Write one <id>.json prediction per page into this folder.",
 )
+@click.option(
+    "--misses",
+    type=click.Choice(["title", "date", "authors"]),
+    multiple=True,
+    help="Also list the pages that miss this field (repeatable): what was "
+    "extracted and what the truth says.",
+)
 def eval_command(
-    dataset_dir: Path, extractor: str, json_out: Path | None, predictions: Path | None
+    dataset_dir: Path,
+    extractor: str,
+    json_out: Path | None,
+    predictions: Path | None,
+    misses: tuple[str, ...],
 ) -> None:
     """Score extraction on DATASET_DIR (<id>.html.gz pages and a truth.jsonl).
 
     Prints body precision/recall/F1 (4-gram shingles), title exact-match,
     date same-day and author exact-set rates, and pages per second.
+
+    With --misses, also lists each page that misses a field, to see what a
+    site declaration or a rule gets wrong.
 
     Example: newsdesk eval ../shared/evaldata/public/fundus --extractor generic
     """
@@ -47,6 +67,8 @@ def eval_command(
     except DatasetError as exc:
         raise fail(str(exc)) from None
     click.echo(format_report(report))
+    if misses and (listed := format_misses(report, misses)):
+        click.echo(listed)
     if json_out is not None:
         try:
             json_out.write_text(json.dumps(report.as_dict(), indent=1) + "\n", encoding="utf-8")
