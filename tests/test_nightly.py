@@ -211,15 +211,22 @@ def test_crawl_all_crawls_every_nightly_site_and_logs_to_a_file(tmp_path: Path) 
             toml = sites / f"{name}.toml"
             text = toml.read_text().replace("nightly = false", "nightly = true")
             toml.write_text(text.replace('"loopback-ledger.test"', f'"{host}"'))
-        db = tmp_path / "out" / "news.db"
+        db, logs_dir = tmp_path / "out" / "news.db", tmp_path / "out" / "logs"
+        logs_dir.mkdir(parents=True)
+        earlier = [logs_dir / f"crawl-2026010{day}T030000Z.log" for day in range(1, 5)]
+        for old in earlier:
+            old.write_text("an earlier night\n")
+        (logs_dir / "notes.txt").write_text("not a crawl log\n")
         result = run_cli(
             "crawl", "--all", "--db", str(db), "-s", f"NEWSDESK_SITES_DIR={sites}",
-            "-s", "NEWSDESK_BUNDLED_SITES=False", *LOOPBACK,
+            "-s", "NEWSDESK_BUNDLED_SITES=False", "--keep-logs", "3", *LOOPBACK,
         )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     assert "alpha: finished" in result.stdout and "beta: finished" in result.stdout
-    logs = list((tmp_path / "out" / "logs").glob("crawl-*.log"))
-    assert len(logs) == 1 and "Spider closed (finished)" in logs[0].read_text()
+    logs = sorted(logs_dir.glob("crawl-*.log"))
+    # the two newest earlier logs and tonight's are kept; other files are not touched
+    assert logs[:2] == earlier[2:] and (logs_dir / "notes.txt").exists()
+    assert len(logs) == 3 and "Spider closed (finished)" in logs[2].read_text()
     count = len(demo_manifest())
     per_site = dict(query(db, "select site, count(*) from articles group by site"))
     assert per_site == {"alpha": count, "beta": count}

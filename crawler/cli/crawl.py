@@ -51,6 +51,13 @@ def sites(sites_dir: str | None) -> None:
     help="Write the crawl log here (--all: output/logs/crawl-<time>.log by default).",
 )
 @click.option(
+    "--keep-logs",
+    type=click.IntRange(min=1),
+    default=30,
+    show_default=True,
+    help="--all: keep this many of the newest logs in output/logs, delete older ones.",
+)
+@click.option(
     "-s",
     "--set",
     "overrides",
@@ -67,6 +74,7 @@ def crawl(
     base_url: str | None,
     log_level: str,
     log_file: str | None,
+    keep_logs: int,
     overrides: tuple[str, ...],
 ) -> None:
     """Crawl one declared SITE, every nightly site (--all), or article pages of any
@@ -74,7 +82,8 @@ def crawl(
 
     Prints one line per site; exits non-zero when a site failed or is degraded
     (its field coverage fell well below its recent runs: the alert names the field).
-    With --all, a second invocation on the same database exits at once. Pages given
+    With --all, a second invocation on the same database exits at once, and the
+    log goes to output/logs/ beside the database (the newest --keep-logs kept). Pages given
     by URL are fetched once each (links are not followed) and extracted
     generically; their site is the host without www.
 
@@ -85,9 +94,12 @@ def crawl(
     check_base_url(base_url)
     pages = [] if all_sites else page_urls(site, urls, urls_file)
     settings = crawl_settings(db_path, log_level, overrides)
+    logs_dir = None
     if all_sites:
         sites = [name for name, s in _declared(settings).items() if s.nightly]
-        log_file = log_file or str(Path(db_path).parent / "logs" / f"crawl-{_stamp()}.log")
+        if log_file is None:
+            logs_dir = Path(db_path).parent / "logs"
+            log_file = str(logs_dir / f"crawl-{_stamp()}.log")
     else:
         sites = [site or ""]
     if log_file:
@@ -101,6 +113,8 @@ def crawl(
             else:
                 progress = bool(log_file) and _tty()
                 results = crawl_sites(sites, settings, base_url, progress)
+            if logs_dir is not None:
+                prune_logs(logs_dir, keep_logs)
     except LockHeld as exc:
         raise fail(str(exc)) from None
     for result in results:
@@ -126,6 +140,23 @@ def _tty() -> bool:
 
 def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def prune_logs(folder: Path, keep: int) -> list[Path]:
+    """Delete all but the ``keep`` newest ``crawl-<time>.log`` files; the deleted ones.
+
+    The time stamps sort as text, so the newest are the last by name. A file that
+    cannot be deleted is left for the next night.
+    """
+    logs = sorted(folder.glob("crawl-*.log"))
+    gone = []
+    for old in logs[: max(0, len(logs) - keep)]:
+        try:
+            old.unlink()
+        except OSError:
+            continue
+        gone.append(old)
+    return gone
 
 
 def page_urls(site: str | None, urls: tuple[str, ...], urls_file: str | None) -> list[str]:
