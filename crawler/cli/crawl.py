@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -142,21 +142,16 @@ def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def prune_logs(folder: Path, keep: int) -> list[Path]:
-    """Delete all but the ``keep`` newest ``crawl-<time>.log`` files; the deleted ones.
+def prune_logs(folder: Path, keep: int) -> None:
+    """Delete all but the ``keep`` newest ``crawl-<time>.log`` files.
 
     The time stamps sort as text, so the newest are the last by name. A file that
     cannot be deleted is left for the next night.
     """
     logs = sorted(folder.glob("crawl-*.log"))
-    gone = []
     for old in logs[: max(0, len(logs) - keep)]:
-        try:
+        with suppress(OSError):
             old.unlink()
-        except OSError:
-            continue
-        gone.append(old)
-    return gone
 
 
 def page_urls(site: str | None, urls: tuple[str, ...], urls_file: str | None) -> list[str]:
