@@ -52,7 +52,7 @@ def test_valid_declaration_loads(tmp_path: Path) -> None:
             "urls.article",
         ),
         (lambda t: t.replace('body = ["article p"]', 'body = ["article >>> p"]'), "selectors.body"),
-        (lambda t: t.replace('body = ["article p"]', ""), "selectors.body"),
+        (lambda t: t.replace("article = ['^/news/\\d+\\.html$']", ""), "urls.article"),
         (lambda t: t.replace('title = ["h1"]', 'titel = ["h1"]'), "selectors.titel"),
         (lambda t: t.replace('domains = ["example.test"]', "domains = 3"), "domains"),
         (lambda t: 'dateline = "yes"\n' + t, "dateline"),
@@ -66,6 +66,29 @@ def test_invalid_declaration_names_site_and_field(tmp_path: Path, change, field:
         load_site_file(path)
     message = str(error.value)
     assert str(path) in message and "'mysite'" in message and f"'{field}'" in message
+
+
+def test_declaration_without_selectors_is_filled_generically(tmp_path: Path) -> None:
+    text = VALID.format(name="mysite").split("[selectors]")[0]
+    site = load_site_file(write(tmp_path, text))
+    assert site.selectors == {}
+    page = (
+        b"<html><head><title>Tide tables | Example</title></head><body><article>"
+        b"<h1>Tide tables change for the winter</h1><p>" + b"The harbour office said. " * 40
+        + b"</p></article></body></html>"
+    )
+    response = HtmlResponse(url="https://example.test/news/1.html", body=page, encoding="utf-8")
+    article = SiteExtractor(site).extract(response)
+    assert article["title"] == "Tide tables change for the winter"
+    assert article["body"].startswith("The harbour office said.")
+    assert article["provenance"]["body"] != "selector"
+
+
+def test_feed_entries_are_articles_when_the_site_has_no_article_rule(tmp_path: Path) -> None:
+    text = VALID.format(name="mysite").replace("article = ['^/news/\\d+\\.html$']", "")
+    site = load_site_file(write(tmp_path, 'feeds = ["https://example.test/rss"]\n' + text))
+    assert site.is_listed_article("https://example.test/2026/any-story")
+    assert not site.is_article("https://example.test/2026/any-story")  # listing links: no rule
 
 
 def test_dropped_elements_are_left_out_of_every_field(tmp_path: Path) -> None:

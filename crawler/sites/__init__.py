@@ -22,7 +22,6 @@ from parsel.csstranslator import HTMLTranslator
 
 BUNDLED_DIR = Path(__file__).parent
 FIELDS = ("title", "body", "published", "modified", "authors", "section", "lead", "tags", "image")
-REQUIRED_SELECTORS = ("title", "body")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _KEYS = {
     "name", "title", "domains", "start_urls", "sitemaps", "feeds", "language", "urls",
@@ -89,6 +88,13 @@ class Site:
         target = _path_and_query(url)
         return not _matches(self._deny_res, target) and _matches(self._article_res, target)
 
+    def is_listed_article(self, url: str) -> bool:
+        """Whether a feed or sitemap entry is an article: it matches an article rule, or
+        the site has none (then its feeds and sitemaps list only articles)."""
+        if self.article_urls:
+            return self.is_article(url)
+        return not _matches(self._deny_res, _path_and_query(url))
+
     def is_listing(self, url: str) -> bool:
         """Whether the URL is a listing page to follow for more links."""
         target = _path_and_query(url)
@@ -133,7 +139,9 @@ def parse_site(data: dict[str, Any], source: str) -> Site:
         start_urls=check.strings(
             data, "start_urls", required=not (data.get("sitemaps") or data.get("feeds"))
         ),
-        article_urls=check.patterns(urls, "article", required=True, prefix="urls."),
+        article_urls=check.patterns(
+            urls, "article", required=not (data.get("sitemaps") or data.get("feeds")), prefix="urls."
+        ),
         follow_urls=check.patterns(urls, "follow", prefix="urls."),
         deny_urls=check.patterns(urls, "deny", prefix="urls."),
         selectors={f: check.selectors(selectors, f) for f in FIELDS if f in selectors},
@@ -147,9 +155,6 @@ def parse_site(data: dict[str, Any], source: str) -> Site:
         limits=Limits(**{key: check.count(limits, key) for key in _LIMITS}),
         source=source,
     )
-    for required in REQUIRED_SELECTORS:
-        if required not in site.selectors:
-            check.fail(f"selectors.{required}", "is required")
     for key in ("start_urls", "sitemaps", "feeds"):
         for url in getattr(site, key):
             host = urlsplit(url).hostname or ""

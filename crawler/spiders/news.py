@@ -100,7 +100,7 @@ class NewsSpider(RecordingSpider):
             if entry.is_sitemap:
                 if self._recent(entry, max_age):
                     yield self._request(entry.url, self.parse_discovery, priority=10)
-            elif self.on_site(self.served(entry.url)) and self.site.is_article(entry.url):
+            elif self.on_site(self.served(entry.url)) and self.site.is_listed_article(entry.url):
                 if self._recent(entry, max_age):
                     yield self.article_request(entry.url, entry.date)
 
