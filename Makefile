@@ -30,7 +30,7 @@ bench-quick: $(STAMP)
 	$(BIN)/python -m bench --quick $(BENCH_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check crawler pipelines tests
+	$(BIN)/ruff check crawler pipelines store tests bench
 	$(BIN)/mypy
 
 clean:

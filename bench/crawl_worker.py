@@ -19,7 +19,8 @@ from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.http import Response
 
 from bench.generate import SITE_NAME
-from crawler.run import project_settings, run_crawl
+from crawler import stats as keys
+from crawler.ops.run import project_settings, run_crawl
 
 SETTINGS = {
     "DOWNLOAD_DELAY": 0,
@@ -69,8 +70,8 @@ def crawl(mode: str, base_url: str, sites_dir: str, db: str, extra: str = "{}") 
     return {
         "mode": mode,
         "pages": pages,
-        "stored": int(stats.get("newsdesk/articles/new", 0)),
-        "near_duplicates": int(stats.get("newsdesk/near_duplicates", 0)),
+        "stored": int(stats.get(keys.ARTICLES_NEW, 0)),
+        "near_duplicates": int(stats.get(keys.NEAR_DUPLICATES, 0)),
         "elapsed_s": elapsed,
         "pages_per_s": pages / elapsed if elapsed else 0.0,
         "cpu_s": usage.ru_utime + usage.ru_stime,

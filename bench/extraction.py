@@ -14,7 +14,7 @@ import json
 import logging
 from pathlib import Path
 
-from crawler.evaluate import evaluate
+from crawler.eval.evaluate import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASETS = ("scrapinghub_aeb", "fundus", "trafilatura_eval")

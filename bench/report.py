@@ -131,7 +131,7 @@ def search(rounds: list[dict[str, Any]], scale: dict[str, Any]) -> list[str]:
     return [
         "## Search",
         "",
-        f"`pipelines.query.search` (FTS5, BM25 order, 10 results) on the storage benchmark's "
+        f"`store.query.search` (FTS5, BM25 order, 10 results) on the storage benchmark's "
         f"database ({scale['store_large']:,}+ articles), {scale['search_queries']} two-word "
         "queries taken from stored articles, against a LIKE scan (title or body contains "
         f"every word, newest 10) over the first {scale['like_queries']} of them.",

@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from pipelines.db import open_db
-from pipelines.query import search
+from store.db import open_db
+from store.query import search
 
 COMMONEST_SKIPPED = 100  # the words nearly every article has, like "the" in English
 

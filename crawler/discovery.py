@@ -16,7 +16,7 @@ from io import BytesIO
 
 from lxml import etree
 
-from crawler.processors import parse_date
+from crawler.extract.processors import parse_date
 
 
 @dataclass(frozen=True)

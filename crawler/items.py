@@ -1,8 +1,12 @@
-"""The Article item: one news story as the pipelines receive it."""
+"""The Article item. What each of its fields is for: :mod:`crawler.fields`."""
 
 from __future__ import annotations
 
 import scrapy
+
+from crawler.fields import EXPORTED_FIELDS
+
+__all__ = ["EXPORTED_FIELDS", "Article"]
 
 
 class Article(scrapy.Item):
@@ -10,7 +14,8 @@ class Article(scrapy.Item):
 
     ``provenance`` maps each filled field to the source that filled it
     (``selector``, ``dateline``, ``meta``, ...), so a reader of the database can
-    tell a site selector's value from a fallback's.
+    tell a site selector's value from a fallback's. :data:`FIELDS` says what each
+    field is for; a test keeps the two in step.
     """
 
     url = scrapy.Field()  # the URL fetched
@@ -36,8 +41,3 @@ class Article(scrapy.Item):
     word_count = scrapy.Field()
     minhash = scrapy.Field()  # hex MinHash signature of the body (pipelines.neardup)
     duplicate_of = scrapy.Field()  # first-seen copy: stored id, or canonical URL of this run
-
-
-# Fields a feed export (``scrapy crawl <site> -O articles.jsonl``) writes, in this order:
-# every field but the pipelines' internal MinHash signature.
-EXPORTED_FIELDS = tuple(name for name in Article.fields if name != "minhash")

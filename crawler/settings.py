@@ -6,12 +6,12 @@ component that owns it (in its ``from_crawler``).
 
 from __future__ import annotations
 
-from crawler.items import EXPORTED_FIELDS
+from crawler.fields import EXPORTED_FIELDS
 
 BOT_NAME = "newsdesk"
 
 SPIDER_MODULES: list[str] = []
-SPIDER_LOADER_CLASS = "crawler.spiderloader.SiteSpiderLoader"
+SPIDER_LOADER_CLASS = "crawler.spiders.loader.SiteSpiderLoader"
 
 USER_AGENT = "newsdesk/0.1 (+https://github.com/newsdesk/newsdesk)"
 ROBOTSTXT_OBEY = True
@@ -56,14 +56,19 @@ LOG_FORMATTER = "crawler.logformatter.NewsLogFormatter"
 
 # Incremental crawls: stored articles are skipped, except those published (else first
 # seen) within NEWSDESK_REVISIT_DAYS, which are fetched again with conditional requests.
-DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {"crawler.incremental.IncrementalMiddleware": 560}
+DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
+    "crawler.middlewares.incremental.IncrementalMiddleware": 560
+}
+# A mirror (`--base-url`, `-a base_url=...`): requests go there, responses come back under
+# the site's own URLs (crawler/middlewares/mirror.py).
+DOWNLOADER_MIDDLEWARES["crawler.middlewares.mirror.MirrorMiddleware"] = 40
 NEWSDESK_INCREMENTAL = True
 NEWSDESK_REVISIT_DAYS = 2
 
 # Run records (crawl_runs, dropped_pages) and drift alerts: a run is `degraded` when a
 # field's coverage falls NEWSDESK_DRIFT_DROP below the median of the site's last
 # NEWSDESK_DRIFT_HISTORY finished runs (once it has NEWSDESK_DRIFT_MIN_RUNS of them).
-EXTENSIONS = {"crawler.runs.RunRecorder": 500}
+EXTENSIONS = {"crawler.extensions.runs.RunRecorder": 500}
 NEWSDESK_RUN_RECORDS = True
 NEWSDESK_DRIFT_MIN_RUNS = 3
 NEWSDESK_DRIFT_DROP = 0.3
@@ -80,16 +85,17 @@ NEWSDESK_DEDUP_NEAR_THRESHOLD = 0.5
 REDIRECT_MAX_TIMES = 5
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 DOWNLOAD_FAIL_ON_DATALOSS = True
-DOWNLOADER_MIDDLEWARES["crawler.charset.CharsetFallbackMiddleware"] = 570
+DOWNLOADER_MIDDLEWARES["crawler.middlewares.charset.CharsetFallbackMiddleware"] = 570
 SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
-    "crawler.traps.RecordingDepthMiddleware": 900,
+    "crawler.middlewares.traps.RecordingDepthMiddleware": 900,
+    "crawler.middlewares.mirror.MirrorSpiderMiddleware": 10,  # last on the way out
 }
-EXTENSIONS["crawler.redirects.RedirectRecorder"] = 510
+EXTENSIONS["crawler.extensions.redirects.RedirectRecorder"] = 510
 
-# Rate limits (crawler/retryafter.py): a 429 or 503 with Retry-After pauses the whole
+# Rate limits (crawler/middlewares/retryafter.py): a 429 or 503 with Retry-After pauses the whole
 # site for that long before the retry; a Retry-After over NEWSDESK_RETRY_AFTER_MAX
 # seconds is not waited for (the page is dropped as http_429 / http_503).
 DOWNLOADER_MIDDLEWARES["scrapy.downloadermiddlewares.retry.RetryMiddleware"] = None
-DOWNLOADER_MIDDLEWARES["crawler.retryafter.RetryAfterMiddleware"] = 550
+DOWNLOADER_MIDDLEWARES["crawler.middlewares.retryafter.RetryAfterMiddleware"] = 550
 NEWSDESK_RETRY_AFTER_MAX = 120

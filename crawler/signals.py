@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+
+from scrapy.crawler import Crawler
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -15,8 +18,22 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionDone, ConnectionLost
 from twisted.python.failure import Failure
 
+from crawler.stats import Reason, dropped_key, http_reason
+
 #: A page that will not be stored: ``url``, ``reason`` (a short code) and ``detail``.
 page_dropped = object()
+logger = logging.getLogger(__name__)
+
+
+def drop_page(crawler: Crawler, url: str, reason: str, detail: str) -> None:
+    """Report a page that will not be stored: the log, the stats, and :data:`page_dropped`
+    (the run record's ``dropped_pages``). ``url`` is the site's own URL of the page."""
+    logger.info("Dropped: %s: %s (%s)", reason, url, detail)
+    if crawler.stats is not None:
+        crawler.stats.inc_value(dropped_key(reason))
+    crawler.signals.send_catch_log(
+        page_dropped, url=url, reason=reason, detail=detail, spider=crawler.spider
+    )
 
 
 class SkipKnown(IgnoreRequest):
@@ -30,20 +47,20 @@ class NotModified(IgnoreRequest):
 _Kinds = type[BaseException] | tuple[type[BaseException], ...]
 
 #: Download failures by exception type, most specific first.
-_DOWNLOAD_FAILURES: tuple[tuple[_Kinds, str], ...] = (
-    (DownloadTimeoutError, "timeout"),
-    (ResponseDataLossError, "truncated"),
-    ((ConnectionLost, ConnectionDone, DownloadFailedError), "connection_lost"),
-    (DownloadConnectionRefusedError, "connection_refused"),
-    (CannotResolveHostError, "dns_error"),
+_DOWNLOAD_FAILURES: tuple[tuple[_Kinds, Reason], ...] = (
+    (DownloadTimeoutError, Reason.TIMEOUT),
+    (ResponseDataLossError, Reason.TRUNCATED),
+    ((ConnectionLost, ConnectionDone, DownloadFailedError), Reason.CONNECTION_LOST),
+    (DownloadConnectionRefusedError, Reason.CONNECTION_REFUSED),
+    (CannotResolveHostError, Reason.DNS_ERROR),
 )
 
 #: Requests a middleware ignored, by the words of its message.
-_IGNORED: tuple[tuple[str, str], ...] = (
-    ("robots.txt", "robots"),
-    ("during decompression", "too_large_decompressed"),
-    ("max redirections", "too_many_redirects"),
-    ("offsite", "offsite"),
+_IGNORED: tuple[tuple[str, Reason], ...] = (
+    ("robots.txt", Reason.ROBOTS),
+    ("during decompression", Reason.TOO_LARGE_DECOMPRESSED),
+    ("max redirections", Reason.TOO_MANY_REDIRECTS),
+    ("offsite", Reason.OFFSITE),
 )
 
 
@@ -69,13 +86,13 @@ def failure_reason(failure: Failure) -> tuple[str, str]:
     if isinstance(error, (SkipKnown, NotModified)):
         return "", ""
     if isinstance(error, HttpError):
-        return f"http_{error.response.status}", f"HTTP status {error.response.status}"
+        return http_reason(error.response.status), f"HTTP status {error.response.status}"
     if isinstance(error, IgnoreRequest):
-        reason = next((r for words, r in _IGNORED if words in message.lower()), "ignored")
-        return reason, message or type(error).__name__
+        reason = next((r for words, r in _IGNORED if words in message.lower()), Reason.IGNORED)
+        return str(reason), message or type(error).__name__
     if isinstance(error, DownloadCancelledError):  # the handler cancels only at DOWNLOAD_MAXSIZE
-        return "too_large", message or "download cancelled: larger than DOWNLOAD_MAXSIZE"
+        return str(Reason.TOO_LARGE), message or "download cancelled: larger than DOWNLOAD_MAXSIZE"
     for kinds, reason in _DOWNLOAD_FAILURES:
         if isinstance(error, kinds):
-            return reason, message or type(error).__name__
-    return "download_error", f"{type(error).__name__}: {error}".strip()
+            return str(reason), message or type(error).__name__
+    return str(Reason.DOWNLOAD_ERROR), f"{type(error).__name__}: {error}".strip()

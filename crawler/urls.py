@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -82,3 +83,23 @@ def rebase(url: str, served_origin: str, declared_origin: str) -> str:
     if served_origin and url.startswith(served_origin.rstrip("/") + "/"):
         return declared_origin.rstrip("/") + url[len(served_origin.rstrip("/")) :]
     return url
+
+
+def in_domains(url: str, domains: Iterable[str]) -> bool:
+    """Whether the URL's host is one of ``domains`` or below one (any port).
+
+    A URL that does not parse (a broken port or IPv6 host) is in none.
+
+    >>> in_domains("https://news.x.test/a", ["x.test"])
+    True
+    >>> in_domains("http://127.0.0.1:8000/", ["127.0.0.1"])
+    True
+    >>> in_domains("https://notx.test/", ["x.test"]), in_domains("http://[::1", ["x.test"])
+    (False, False)
+    """
+    try:
+        parts = urlsplit(url)
+        host, _ = parts.hostname or "", parts.port
+    except ValueError:
+        return False
+    return any(host == d or host.endswith("." + d) for d in domains)

@@ -22,8 +22,8 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from sqlite_utils import Database
 
-from pipelines.db import open_db
-from pipelines.drops import drop
+from crawler.stats import Reason, drop
+from store.db import open_db
 
 _NON_WORD = re.compile(r"\W+")
 # "+site": find the hash through its own index; the (site, published) index would
@@ -85,18 +85,19 @@ class DedupPipeline:
         digest = content_hash(adapter["body"])
         if url in self.run_urls:
             self.aliases[fetched] = url
-            raise drop(self.stats, "duplicate_url", f"{fetched} is {url}, already seen in this run")
+            detail = f"{fetched} is {url}, already seen in this run"
+            raise drop(self.stats, Reason.DUPLICATE_URL, detail)
         if (site, digest) in self.run_hashes:
             self.aliases[fetched] = first = self.run_hashes[site, digest]
-            raise drop(self.stats, "duplicate_content", f"{fetched} has the text of {first}")
+            raise drop(self.stats, Reason.DUPLICATE_CONTENT, f"{fetched} has the text of {first}")
         self.run_urls.add(url)
         stored = self._stored_hash(url)
         if stored == digest:
             self.aliases[fetched] = url
-            raise drop(self.stats, "unchanged", f"{url} is stored with the same text")
+            raise drop(self.stats, Reason.UNCHANGED, f"{url} is stored with the same text")
         if stored is None and (other := self._stored_url_with(digest, site)):
             self.aliases[fetched] = other
-            raise drop(self.stats, "duplicate_content", f"{fetched} has the text of {other}")
+            raise drop(self.stats, Reason.DUPLICATE_CONTENT, f"{fetched} has the text of {other}")
         self.run_hashes[site, digest] = url
         adapter["content_hash"] = digest
         return item

@@ -14,7 +14,8 @@ import logging
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
-STORAGE_ERROR = "newsdesk/storage_error"
+from crawler import stats as keys
+
 logger = logging.getLogger(__name__)
 
 
@@ -23,7 +24,7 @@ def stop_crawl(crawler: Crawler | None, message: str, closing: bool = False) -> 
     logger.error(message)
     if crawler is None or crawler.stats is None:
         return
-    if crawler.stats.get_value(STORAGE_ERROR) is None:
-        crawler.stats.set_value(STORAGE_ERROR, message)
+    if crawler.stats.get_value(keys.STORAGE_ERROR) is None:
+        crawler.stats.set_value(keys.STORAGE_ERROR, message)
     if not closing and crawler.engine is not None:
         deferred_from_coro(crawler.engine.close_spider_async(reason="storage_error"))

@@ -1,15 +1,13 @@
-"""Storage: articles into SQLite through sqlite-utils, in batched transactions.
+"""The store pipeline: articles into SQLite in batched transactions (:mod:`store.articles`).
 
-New stories are inserted; a stored story whose text changed is updated, its
-version bumped and its previous text kept in ``article_versions``. Every URL
-that led to a story is kept in ``article_urls``.
+A batch is one transaction: a failed write (disk full, read-only file) stores
+none of it and stops the crawl; the counts of a batch reach the stats only
+once it committed.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from datetime import UTC, datetime
 from typing import Any, Self
 
 from itemadapter import ItemAdapter
@@ -17,47 +15,18 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from sqlite_utils import Database
 
-from pipelines import neardup
-from pipelines.db import open_db, write_transaction
+from crawler import stats as keys
 from pipelines.failure import stop_crawl
+from store.articles import Outcome, write_article
+from store.db import open_db, write_transaction
+from store.minhash import DEFAULT_THRESHOLD
 
-COLUMNS = (
-    "canonical_url",
-    "url",
-    "site",
-    "title",
-    "published",
-    "modified",
-    "dateline_source",
-    "section",
-    "language",
-    "lead",
-    "body",
-    "image",
-    "content_hash",
-    "etag",
-    "last_modified",
-)
-JSON_COLUMNS = ("authors", "tags", "provenance")
-VERSIONED = ("title", "body", "content_hash", "published", "modified")
-
-
-def article_row(item: dict[str, Any]) -> dict[str, Any]:
-    """The ``articles`` columns for an item (lists and provenance as JSON).
-
-    >>> row = article_row({"canonical_url": "https://x.test/a", "body": "One two three",
-    ...                    "authors": ["Ann Lee"], "fetched_at": "2026-01-02T03:04:05+00:00"})
-    >>> row["authors"], row["word_count"], row["last_seen"]
-    ('["Ann Lee"]', 3, '2026-01-02T03:04:05+00:00')
-    """
-    row = {column: item.get(column) for column in COLUMNS}
-    for column in JSON_COLUMNS:
-        row[column] = json.dumps(
-            item.get(column) or ([] if column != "provenance" else {}), ensure_ascii=False
-        )
-    row["word_count"] = len((item.get("body") or "").split())
-    row["last_seen"] = item.get("fetched_at") or datetime.now(UTC).isoformat(timespec="seconds")
-    return row
+# What the store did with an article, as the crawl's stats count it.
+OUTCOME_KEYS = {
+    Outcome.NEW: keys.ARTICLES_NEW,
+    Outcome.UPDATED: keys.ARTICLES_UPDATED,
+    Outcome.NEAR_DUPLICATE_LATE: keys.NEAR_DUPLICATES_LATE,
+}
 
 
 class StorePipeline:
@@ -68,7 +37,7 @@ class StorePipeline:
         db_path: str,
         batch_size: int = 50,
         stats: StatsCollector | None = None,
-        near_threshold: float = neardup.DEFAULT_THRESHOLD,
+        near_threshold: float = DEFAULT_THRESHOLD,
     ):
         self.near_threshold = near_threshold
         self.db_path = db_path
@@ -87,7 +56,7 @@ class StorePipeline:
             settings.get("NEWSDESK_DB_PATH"),
             settings.getint("NEWSDESK_STORE_BATCH_SIZE", 50),
             crawler.stats,
-            settings.getfloat("NEWSDESK_DEDUP_NEAR_THRESHOLD", neardup.DEFAULT_THRESHOLD),
+            settings.getfloat("NEWSDESK_DEDUP_NEAR_THRESHOLD", DEFAULT_THRESHOLD),
         )
         pipeline.crawler = crawler
         return pipeline
@@ -123,43 +92,9 @@ class StorePipeline:
             return
         for outcome in self.outcomes:
             if self.stats is not None:
-                self.stats.inc_value(f"newsdesk/articles/{outcome}")
+                self.stats.inc_value(outcome)
         self.outcomes.clear()
 
     def _write(self, db: Database, item: dict[str, Any]) -> None:
-        row = article_row(item)
-        row["duplicate_of"] = neardup.resolve_duplicate_of(db, item.get("duplicate_of"))
-        if row["duplicate_of"] is None:
-            row["duplicate_of"] = neardup.late_duplicate_of(db, item, self.near_threshold)
-            if row["duplicate_of"] is not None:
-                self._count("near_duplicate_late")
-        existing = next(
-            db.query("select * from articles where canonical_url = ?", [row["canonical_url"]]),
-            None,
-        )
-        if existing is None:
-            row.update(first_seen=row["last_seen"], version=1)
-            article_id = db.table("articles").insert(row).last_pk
-            self._count("new")
-        else:
-            article_id = existing["id"]
-            version = {k: existing[k] for k in VERSIONED}
-            db.table("article_versions").insert(
-                {
-                    **version,
-                    "article_id": article_id,
-                    "version": existing["version"],
-                    "replaced_at": row["last_seen"],
-                }
-            )
-            db.table("articles").update(article_id, {**row, "version": existing["version"] + 1})
-            self._count("updated")
-        neardup.store_signature(db, article_id, item.get("minhash"))
-        for url in {item["url"], row["canonical_url"]}:
-            db.table("article_urls").insert(
-                {"url": url, "article_id": article_id, "first_seen": row["last_seen"]},
-                ignore=True,
-            )
-
-    def _count(self, outcome: str) -> None:
-        self.outcomes.append(outcome)
+        outcomes = write_article(db, item, self.near_threshold)
+        self.outcomes += [OUTCOME_KEYS[outcome] for outcome in outcomes]

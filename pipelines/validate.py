@@ -8,9 +8,9 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
-from pipelines.drops import drop
+from crawler.stats import Reason, drop
 
-REQUIRED = ("title", "body")
+MISSING = {"title": Reason.MISSING_TITLE, "body": Reason.MISSING_BODY}
 
 
 class ValidatePipeline:
@@ -25,8 +25,8 @@ class ValidatePipeline:
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        for field in REQUIRED:
+        for field in MISSING:
             value = adapter.get(field)
             if not isinstance(value, str) or not value.strip():
-                raise drop(self.stats, f"missing_{field}", f"no {field} on {adapter.get('url')}")
+                raise drop(self.stats, MISSING[field], f"no {field} on {adapter.get('url')}")
         return item

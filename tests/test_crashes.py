@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from crawler.demo.server import SITE_DIR, SiteServer
-from pipelines.db import open_db
+from store.db import open_db
 from tests.conftest import LOOPBACK, ROOT, demo_manifest
 from tests.test_nightly import crawl, declare, query
 

@@ -139,8 +139,8 @@ def test_scrapy_list_shows_every_declared_site() -> None:
 
 def test_per_article_lookups_use_their_indexes(tmp_path: Path) -> None:
     """The lookups made for every article stay index searches as the database grows."""
-    from pipelines.db import open_db
     from pipelines.dedup import STORED_WITH_HASH
+    from store.db import open_db
 
     db = open_db(tmp_path / "plan.db")
     plans = {

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.scoring import Tally, body_scores, page_counts
+from crawler.eval.scoring import Tally, body_scores, page_counts
 from tests.conftest import FIXTURES, SHARED, run_cli
 from tests.test_cli import assert_one_line_error
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.db import open_db
-from pipelines.export import export
-from pipelines.query import Filters
+from store.db import open_db
+from store.export import export
+from store.query import Filters
 from tests.conftest import ROOT
 
 ROWS = 8000

@@ -39,8 +39,8 @@ MEMORY_BOUND_MB = 300
 FLAKY, LIMITED = "/news/flaky-503.html", "/news/limited-429.html"
 IN_FLIGHT = 0.25  # s: requests sent just before the crawler paused may arrive after it
 CLOCK = 0.01  # s: the logs' times are rounded to the millisecond
-PAUSED = re.compile(r"^(\d+\.\d+) \[crawler\.retryafter\] INFO: \S+(/news/\S+) asked to wait "
-                    r".*: pausing", re.MULTILINE)  # fmt: skip
+PAUSED = re.compile(r"^(\d+\.\d+) \[crawler\.middlewares\.retryafter\] INFO: "
+                    r"\S+(/news/\S+) asked to wait .*: pausing", re.MULTILINE)  # fmt: skip
 
 #: Each bad page and the reason its ``dropped_pages`` row must give.
 FAULTS = {

@@ -6,7 +6,7 @@ holding the expected fields, with the page beside it as ``<name>.html`` or
 
 Pages of real publishers carry ``"compare": "score"``: their expected values are the
 truth of ``../shared/evaldata`` and are compared as its ``score.py`` does (with
-``crawler/scoring.py``, the metrics of ``newsdesk eval``): title exact after whitespace
+``crawler/eval/scoring.py``, the metrics of ``newsdesk eval``): title exact after whitespace
 normalisation, published on the same day, authors as a normalised set, body by 4-gram
 shingle F1 of at least
 ``BODY_F1_FLOOR``. Other pages must match exactly.
@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler.extract.site import SiteExtractor
-from crawler.scoring import authors_exact, body_scores, page_counts, same_day, title_exact
+from crawler.eval.scoring import authors_exact, body_scores, page_counts, same_day, title_exact
+from crawler.extract.article import build_article
 from crawler.sites import load_sites
 from tests.conftest import FIXTURES, ROOT, SHARED
 
@@ -45,7 +45,7 @@ def load_case(path: Path) -> tuple[dict[str, Any], bytes]:
 
 def extract(site: str, expected: dict[str, Any], html: bytes) -> dict[str, Any]:
     response = HtmlResponse(url=expected["url"], body=html, encoding="utf-8")
-    return dict(SiteExtractor(SITES[site]).extract(response))
+    return dict(build_article(response, SITES[site]))
 
 
 @pytest.mark.parametrize("site", sorted(SITES))

@@ -15,14 +15,13 @@ import pytest
 
 from crawler.items import Article
 from pipelines.dedup import DedupPipeline
-from pipelines.neardup import (
+from pipelines.neardup import FORGET_EVERY, NearDupPipeline
+from pipelines.store import StorePipeline
+from store.minhash import (
     BANDS,
     DEFAULT_THRESHOLD,
-    FORGET_EVERY,
-    NearDupPipeline,
     shingles,
 )
-from pipelines.store import StorePipeline
 from tests.conftest import FIXTURES, SHARED
 
 FIXTURE = json.loads((FIXTURES / "neardup" / "articles.json").read_text(encoding="utf-8"))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from crawler.demo.server import SITE_DIR, SiteServer
-from crawler.lock import CrawlLock
+from crawler.ops.lock import CrawlLock
 from tests.conftest import LOOPBACK, ROOT, demo_manifest, query, run_cli
 
 DECLARED = "http://loopback-ledger.test"
@@ -320,7 +320,7 @@ def test_runs_on_a_database_without_runs(tmp_path: Path) -> None:
     db = tmp_path / "empty.db"
     assert run_cli("schedule", "--db", str(db)).returncode == 0  # does not create it
     assert not db.exists()
-    from pipelines.db import open_db
+    from store.db import open_db
 
     open_db(db).close()
     result = run_cli("runs", "--db", str(db))
@@ -330,7 +330,7 @@ def test_runs_on_a_database_without_runs(tmp_path: Path) -> None:
 def test_progress_table_shows_each_site_counters() -> None:
     from rich.console import Console
 
-    from crawler.progress import progress_table
+    from crawler.ops.progress import progress_table
 
     stats = {"response_received_count": 27, "newsdesk/articles/new": 15,
              "newsdesk/dropped/missing_body": 1, "newsdesk/dropped/duplicate_url": 2}  # fmt: skip

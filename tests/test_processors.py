@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.processors import (
+from crawler.extract.processors import (
     compile_boilerplate,
     drop_boilerplate,
     normalize_text,

@@ -20,7 +20,7 @@ from email.utils import format_datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crawler.processors import (
+from crawler.extract.processors import (
     compile_boilerplate,
     drop_boilerplate,
     normalize_text,
@@ -30,10 +30,10 @@ from crawler.processors import (
     strip_byline,
     unique,
 )
-from crawler.retryafter import retry_after_seconds
+from crawler.middlewares.retryafter import retry_after_seconds
 from crawler.urls import TRACKING_PARAMS, canonicalize, rebase, strip_tracking
 from pipelines.dedup import content_hash
-from pipelines.query import QueryError, fts_query
+from store.query import QueryError, fts_query
 
 settings.register_profile("ci", max_examples=250, deadline=None)
 settings.register_profile(

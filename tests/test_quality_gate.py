@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from crawler.evaluate import evaluate
+from crawler.eval.evaluate import evaluate
 from tests.conftest import FIXTURES, ROOT
 
 FLOORS = tomllib.loads((ROOT / "tests" / "quality_floors.toml").read_text(encoding="utf-8"))

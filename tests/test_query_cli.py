@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from pipelines.db import open_db
-from pipelines.query import Filters, parse_when, search
+from store.db import open_db
+from store.query import Filters, parse_when, search
 from tests.conftest import run_cli
 
 MARROW = "http://loopback-ledger.test/news/2026/11/18/marrow-river-crests-at-record-height.html"

@@ -17,7 +17,7 @@ from crawler.cli.app import CONTEXT, db_option, fail, main
 from crawler.cli.filters import site_option, when_callback
 from crawler.cli.render import bar, buckets, console, sparkline, write_json
 from crawler.urls import canonicalize
-from pipelines.browse import (
+from store.browse import (
     Period,
     article_details,
     articles_per_day,
@@ -25,7 +25,7 @@ from pipelines.browse import (
     find_article_id,
     latest_runs,
 )
-from pipelines.db import DatabaseError, open_db
+from store.db import DatabaseError, open_db
 
 METADATA = (
     ("id", "id"), ("site", "site"), ("canonical URL", "canonical_url"), ("fetched URL", "url"),

@@ -13,11 +13,11 @@ from scrapy.settings import Settings
 
 from crawler.cli.app import CONTEXT, db_option, fail, main
 from crawler.cli.checks import check_base_url, check_log_file, check_overrides
-from crawler.lock import CrawlLock, LockHeld
-from crawler.run import CrawlResult, check_url, project_settings, read_urls, run_crawl, run_urls
+from crawler.ops.lock import CrawlLock, LockHeld
+from crawler.ops.run import CrawlResult, check_url, project_settings, read_urls, run_crawl, run_urls
 from crawler.sites import Site, SiteError, load_sites
-from crawler.spiderloader import declared_sites
-from pipelines.db import DatabaseError, open_db
+from crawler.spiders.loader import declared_sites
+from store.db import DatabaseError, open_db
 
 
 @main.command(context_settings=CONTEXT)

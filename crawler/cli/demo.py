@@ -6,8 +6,8 @@ import click
 
 from crawler.cli.app import CONTEXT, db_option, main
 from crawler.cli.crawl import crawl_settings, crawl_sites, echo_result
-from pipelines.db import open_db
-from pipelines.query import count_by_site, latest, search
+from store.db import open_db
+from store.query import count_by_site, latest, search
 
 EXAMPLE_SEARCH = "European Security Treaty"
 

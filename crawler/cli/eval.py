@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from crawler.cli.app import CONTEXT, fail, main
-from crawler.evaluate import (
+from crawler.eval.evaluate import (
     EXTRACTORS,
     DatasetError,
     evaluate,

@@ -11,9 +11,9 @@ import click
 
 from crawler.cli.app import CONTEXT, db_option, fail, main
 from crawler.cli.filters import SearchSyntaxError, filter_options, make_filters
-from pipelines.db import DatabaseError, open_db
-from pipelines.export import FORMATS, ExportError, export, export_to_file
-from pipelines.query import QuerySyntaxError
+from store.db import DatabaseError, open_db
+from store.export import FORMATS, ExportError, export, export_to_file
+from store.query import QuerySyntaxError
 
 
 @main.command(name="export", context_settings=CONTEXT)

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import click
 
-from pipelines.query import Filters, QueryError, parse_when
+from store.query import Filters, QueryError, parse_when
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -11,9 +11,10 @@ from typing import Any
 import click
 
 from crawler.cli.app import CONTEXT, db_option, fail, main
-from crawler.schedule import Schedule, install, user_unit_dir
-from pipelines.browse import recent_runs
-from pipelines.db import DatabaseError, open_db
+from crawler.fields import WATCHED
+from crawler.ops.schedule import Schedule, install, user_unit_dir
+from store.browse import recent_runs
+from store.db import DatabaseError, open_db
 
 
 def _percent(value: float | None) -> str:
@@ -23,7 +24,7 @@ def _percent(value: float | None) -> str:
 def _run_line(run: dict[str, Any]) -> str:
     coverage = " ".join(
         f"{name}={_percent(run[f'coverage_{name}'])}"
-        for name in ("title", "authors", "published", "body")
+        for name in WATCHED
     )
     alerts = "; ".join(json.loads(run["alerts"] or "[]"))
     return (

@@ -21,9 +21,9 @@ from crawler.cli.render import (
     write_json,
     write_jsonl,
 )
-from pipelines.db import DatabaseError, open_db
-from pipelines.export import decode_json_columns
-from pipelines.query import HIGHLIGHT, QueryError, QuerySyntaxError, search
+from store.db import DatabaseError, open_db
+from store.export import decode_json_columns
+from store.query import HIGHLIGHT, QueryError, QuerySyntaxError, search
 
 FORMATS = ("table", "jsonl", "json", "csv")
 CSV_COLUMNS = (

@@ -15,7 +15,7 @@ import click
 
 from crawler.cli.app import CONTEXT, db_option, fail, main
 from crawler.datasette import metadata_for
-from pipelines.db import DatabaseError, open_db
+from store.db import DatabaseError, open_db
 
 INSTALL_HINT = "pip install 'newsdesk[datasette]' (or pip install datasette)"
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from crawler.extract.clean import key
-from crawler.processors import normalize_text
+from crawler.extract.processors import normalize_text
 
 # Whole-paragraph boilerplate, matched only against short paragraphs.
 GENERIC_BOILERPLATE = re.compile(

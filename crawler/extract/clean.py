@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from crawler.processors import normalize_text, split_authors, strip_byline
+from crawler.extract.processors import normalize_text, split_authors, strip_byline
 
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|»|/)\s+")
 _URLISH = re.compile(r"^(?:https?://|www\.|@)|\.(?:com|org|net)\b|\S@\S+\.\w", re.IGNORECASE)

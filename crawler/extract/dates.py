@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
-from crawler.processors import normalize_text, parse_date
+from crawler.extract.processors import normalize_text, parse_date
 
 # A numeric date with dots is day-first wherever it is written (31.12.2022).
 _DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")

@@ -35,9 +35,10 @@ from crawler.extract.dates import (
     parse_date_safely,
     utc_near_midnight,
 )
-from crawler.processors import normalize_text
+from crawler.extract.processors import normalize_text
 
 Filled = tuple[Any, str]
+# crawler.fields.GENERIC, in the order fill() computes them.
 FIELDS = (
     "title",
     "authors",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from scrapy.http import Response, TextResponse
 
+from crawler.stats import Reason
+
 MAX_PAGE_BYTES = 10 * 1024 * 1024
 _BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b")
 
@@ -21,9 +23,9 @@ def rejection(response: Response, max_bytes: int = MAX_PAGE_BYTES) -> str | None
     """Why not to extract this page (``empty_page``, ``not_html``, ``too_large``), or None."""
     body = response.body
     if not body.strip():
-        return "empty_page"
+        return str(Reason.EMPTY_PAGE)
     if len(body) > max_bytes:
-        return "too_large"
+        return str(Reason.TOO_LARGE)
     if not isinstance(response, TextResponse) or looks_binary(body[:1024]):
-        return "not_html"
+        return str(Reason.NOT_HTML)
     return None

@@ -8,9 +8,9 @@ from parsel import Selector, SelectorList
 from scrapy.http import TextResponse
 
 from crawler.extract.generic import GenericPage, fill
+from crawler.extract.loaders import ArticleLoader
+from crawler.extract.processors import compile_boilerplate, normalize_text, parse_dateline
 from crawler.items import Article
-from crawler.loaders import ArticleLoader
-from crawler.processors import compile_boilerplate, normalize_text, parse_dateline
 from crawler.sites import Site
 
 _TEXT = ".//text()[not(ancestor::script) and not(ancestor::style)] | .//br"

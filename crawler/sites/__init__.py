@@ -20,8 +20,10 @@ from urllib.parse import urlsplit
 
 from parsel.csstranslator import HTMLTranslator
 
+from crawler.fields import SELECTABLE
+from crawler.urls import in_domains
+
 BUNDLED_DIR = Path(__file__).parent
-FIELDS = ("title", "body", "published", "modified", "authors", "section", "lead", "tags", "image")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _KEYS = {
     "name", "title", "domains", "start_urls", "sitemaps", "feeds", "language", "urls",
@@ -83,6 +85,10 @@ class Site:
     def _deny_res(self) -> tuple[re.Pattern[str], ...]:
         return tuple(re.compile(p) for p in self.deny_urls)
 
+    def owns(self, url: str) -> bool:
+        """Whether the URL's host is one of the site's domains or below one."""
+        return in_domains(url, self.domains)
+
     def is_article(self, url: str) -> bool:
         """Whether the URL's path (and query) matches an article rule."""
         target = _path_and_query(url)
@@ -131,20 +137,17 @@ def parse_site(data: dict[str, Any], source: str) -> Site:
     check.no_unknown_keys(limits, set(_LIMITS), "limits.")
     selectors = data.get("selectors", {})
     check.is_table(selectors, "selectors")
-    check.no_unknown_keys(selectors, set(FIELDS), "selectors.")
+    check.no_unknown_keys(selectors, set(SELECTABLE), "selectors.")
+    discovered = bool(data.get("sitemaps") or data.get("feeds"))  # entries list the articles
     site = Site(
         name=name,
         title=check.string(data, "title", default=name),
         domains=check.strings(data, "domains", required=True),
-        start_urls=check.strings(
-            data, "start_urls", required=not (data.get("sitemaps") or data.get("feeds"))
-        ),
-        article_urls=check.patterns(
-            urls, "article", required=not (data.get("sitemaps") or data.get("feeds")), prefix="urls."
-        ),
+        start_urls=check.strings(data, "start_urls", required=not discovered),
+        article_urls=check.patterns(urls, "article", required=not discovered, prefix="urls."),
         follow_urls=check.patterns(urls, "follow", prefix="urls."),
         deny_urls=check.patterns(urls, "deny", prefix="urls."),
-        selectors={f: check.selectors(selectors, f) for f in FIELDS if f in selectors},
+        selectors={f: check.selectors(selectors, f) for f in SELECTABLE if f in selectors},
         drop=check.selectors(data, "drop", required=False, prefix=""),
         boilerplate=check.patterns(data, "boilerplate"),
         language=check.string(data, "language", default=None),
@@ -157,14 +160,9 @@ def parse_site(data: dict[str, Any], source: str) -> Site:
     )
     for key in ("start_urls", "sitemaps", "feeds"):
         for url in getattr(site, key):
-            host = urlsplit(url).hostname or ""
-            if urlsplit(url).scheme not in ("http", "https") or not _in_domains(host, site.domains):
+            if urlsplit(url).scheme not in ("http", "https") or not site.owns(url):
                 check.fail(key, f"{url!r} is not an http(s) URL on {list(site.domains)}")
     return site
-
-
-def _in_domains(host: str, domains: Iterable[str]) -> bool:
-    return any(host == d or host.endswith("." + d) for d in domains)
 
 
 @dataclass

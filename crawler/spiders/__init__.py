@@ -1,1 +1,1 @@
-"""Spiders. Every declared site is a spider of the same class: see crawler.spiderloader."""
+"""Spiders. Every declared site is a spider of the same class: see crawler.spiders.loader."""

@@ -1,33 +1,46 @@
-"""What every newsdesk spider shares: naming why a page was not stored."""
+"""What every newsdesk spider shares: the one article step, and naming why a page was lost."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import scrapy
+from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler import signals
-from pipelines.drops import STATS_PREFIX
+from crawler.extract.article import Refused, build_article, count_fields
+from crawler.extract.site import SiteExtractor
+from crawler.items import Article
+from crawler.middlewares.mirror import declared_url
+from crawler.signals import drop_page, failure_reason
+from crawler.sites import Site
 
 
 class RecordingSpider(scrapy.Spider):
-    """A spider whose lost pages reach ``dropped_pages``, the stats and the log."""
+    """A spider whose articles come from :func:`~crawler.extract.article.build_article` and
+    whose lost pages reach ``dropped_pages``, the stats and the log."""
 
-    def record_url(self, url: str) -> str:
-        """The URL to record for a page (a mirror's spider maps it back to the site)."""
-        return url
+    site: Site | None = None
+    extractor: SiteExtractor | None = None
+
+    def parse_article(self, response: Response) -> Iterator[Article]:
+        """An article page: extract it; the pipelines validate, deduplicate and store."""
+        try:
+            article = build_article(response, self.site, self.extractor)
+        except Refused as refused:
+            self.drop(response.url, refused.reason, refused.detail)
+            return
+        if self.crawler.stats is not None:
+            count_fields(self.crawler.stats, article)
+        yield article
 
     def drop(self, url: str, reason: str, detail: str) -> None:
         """Record a page that will not be stored."""
-        self.logger.info("Dropped: %s: %s (%s)", reason, url, detail)
-        self.crawler.stats.inc_value(STATS_PREFIX + reason)
-        self.crawler.signals.send_catch_log(
-            signals.page_dropped, url=url, reason=reason, detail=detail, spider=self
-        )
+        drop_page(self.crawler, url, reason, detail)
 
     def failed(self, failure: Failure) -> None:
         """Errback: name why a request produced no page (a skipped stored page is none)."""
         request = getattr(failure, "request", None)
-        first = (request.meta.get("redirect_urls") or [request.url])[0] if request else "?"
-        reason, detail = signals.failure_reason(failure)
+        reason, detail = failure_reason(failure)
         if reason:
-            self.drop(self.record_url(first), reason, detail)
+            self.drop(declared_url(request) if request else "?", reason, detail)

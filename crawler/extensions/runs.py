@@ -1,7 +1,7 @@
 """Run records: a ``crawl_runs`` row per run and site, a ``dropped_pages`` row per lost page.
 
 An extension. At the end of a run it compares the run with the site's recent
-runs (:mod:`crawler.drift`) and marks it ``degraded`` with alerts that name the
+runs (:mod:`crawler.extensions.drift`) and marks it ``degraded`` with alerts that name the
 field; the CLI turns that into a non-zero exit.
 """
 
@@ -20,11 +20,11 @@ from scrapy.exceptions import NotConfigured
 from sqlite_utils import Database
 
 from crawler import signals
-from crawler.drift import FIELDS, DriftRules, RunFigures, assess
-from pipelines.db import open_db
-from pipelines.drops import STATS_PREFIX
+from crawler import stats as keys
+from crawler.extensions.drift import DriftRules, RunFigures, assess
+from crawler.fields import WATCHED
+from store.db import open_db
 
-NOT_DROPS = ("unchanged",)  # counted in the run, not listed page by page
 OK_FINISH = ("finished", "closespider_pagecount", "closespider_itemcount")
 
 
@@ -54,33 +54,34 @@ def mark_interrupted(db: Database, site: str) -> None:
 
 def figures(stats: dict[str, Any]) -> dict[str, Any]:
     """The ``crawl_runs`` counters of a run, from its Scrapy stats."""
-    prefix = STATS_PREFIX
-    dropped = {key.removeprefix(prefix): n for key, n in stats.items() if key.startswith(prefix)}
-    extracted = stats.get("newsdesk/articles/extracted", 0)
-    not_modified = stats.get("newsdesk/incremental/not_modified", 0)
+    dropped = keys.dropped_counts(stats)
+    extracted = stats.get(keys.ARTICLES_EXTRACTED, 0)
+    not_modified = stats.get(keys.INCREMENTAL_NOT_MODIFIED, 0)
+    skipped = stats.get(keys.INCREMENTAL_SKIPPED, 0)
+    duplicates = (keys.Reason.DUPLICATE_URL, keys.Reason.DUPLICATE_CONTENT)
     row: dict[str, Any] = {
-        "pages_fetched": stats.get("response_received_count", 0),
+        "pages_fetched": stats.get(keys.PAGES_FETCHED, 0),
         "articles_extracted": extracted,
-        "articles_seen": extracted + not_modified + stats.get("newsdesk/incremental/skipped", 0),
-        "articles_new": stats.get("newsdesk/articles/new", 0),
-        "articles_updated": stats.get("newsdesk/articles/updated", 0),
-        "articles_unchanged": dropped.get("unchanged", 0) + not_modified,
-        "articles_duplicate": dropped.get("duplicate_url", 0) + dropped.get("duplicate_content", 0),
-        "pages_dropped": sum(n for reason, n in dropped.items() if reason not in NOT_DROPS),
-        "errors": stats.get("log_count/ERROR", 0),
+        "articles_seen": extracted + not_modified + skipped,
+        "articles_new": stats.get(keys.ARTICLES_NEW, 0),
+        "articles_updated": stats.get(keys.ARTICLES_UPDATED, 0),
+        "articles_unchanged": dropped.get(keys.Reason.UNCHANGED, 0) + not_modified,
+        "articles_duplicate": sum(dropped.get(reason, 0) for reason in duplicates),
+        "pages_dropped": sum(n for reason, n in dropped.items() if reason not in keys.NOT_DROPS),
+        "errors": stats.get(keys.ERRORS, 0),
     }
     declared = {}
-    for name in FIELDS:
-        count = stats.get(f"newsdesk/fields/{name}", 0)
+    for name in WATCHED:
+        count = stats.get(keys.field_key(name), 0)
         row[f"coverage_{name}"] = round(count / extracted, 4) if extracted else None
-        by_site = stats.get(f"newsdesk/declared/{name}", 0)
+        by_site = stats.get(keys.declared_key(name), 0)
         declared[name] = round(by_site / extracted, 4) if extracted else None
     row["coverage_declared"] = json.dumps(declared)
     return row
 
 
 def _run_figures(row: dict[str, Any]) -> RunFigures:
-    coverage = {f: row[f"coverage_{f}"] for f in FIELDS}
+    coverage = {f: row[f"coverage_{f}"] for f in WATCHED}
     declared = json.loads(row.get("coverage_declared") or "{}")
     return RunFigures(row["articles_seen"] or 0, coverage, row["articles_extracted"] or 0, declared)
 
@@ -123,11 +124,14 @@ class RunRecorder:
         self.run_id = self.db.table("crawl_runs").insert(row).last_pk
 
     def item_dropped(self, item: Any, exception: BaseException) -> None:
-        reason, _, detail = str(exception).partition(": ")
-        self.page_dropped(item.get("url") or "?", reason, detail.strip())
+        if isinstance(exception, keys.Dropped):
+            reason, detail = exception.reason, exception.detail
+        else:  # a DropItem raised by a pipeline that is not ours
+            reason, detail = "dropped", str(exception)
+        self.page_dropped(item.get("url") or "?", reason, detail)
 
     def page_dropped(self, url: str, reason: str, detail: str) -> None:
-        if self.db is None or reason in NOT_DROPS:
+        if self.db is None or reason in keys.NOT_DROPS:
             return
         row = {"run_id": self.run_id, "site": self.site, "url": url, "reason": reason,
                "detail": detail, "dropped_at": now()}  # fmt: skip
@@ -146,8 +150,8 @@ class RunRecorder:
         row.update(status=status, finish_reason=reason, finished_at=now())
         row["alerts"] = json.dumps(alerts, ensure_ascii=False)
         self.db.table("crawl_runs").update(self.run_id, row)
-        self.crawler.stats.set_value("newsdesk/run_status", status)
-        self.crawler.stats.set_value("newsdesk/alerts", alerts)
+        self.crawler.stats.set_value(keys.RUN_STATUS, status)
+        self.crawler.stats.set_value(keys.ALERTS, alerts)
         self.db.close()
         self.db = None
 

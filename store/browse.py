@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from pipelines.export import decode_json_columns
-from pipelines.query import Filters
+from store.export import decode_json_columns
+from store.query import Filters
 
 RUN_COLUMNS = (
     "site",

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from pipelines.fts import QueryError, QuerySyntaxError, fts_query
+from store.fts import QueryError, QuerySyntaxError, fts_query
 
 __all__ = [
     "Filters",
@@ -55,7 +55,7 @@ def parse_when(text: str, now: datetime | None = None, end: bool = False) -> str
     >>> parse_when("last tuesday")
     Traceback (most recent call last):
     ...
-    pipelines.fts.QueryError: cannot read 'last tuesday' as a time: use a date (2026-11-01), \
+    store.fts.QueryError: cannot read 'last tuesday' as a time: use a date (2026-11-01), \
 a date and time (2026-11-01T08:00), or an age (12h, 7d, 2w)
     """
     if age := _AGE.match(text):

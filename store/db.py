@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from pipelines.schema import migrations
+from store.schema import migrations
 
 BUSY_TIMEOUT_MS = 30_000
 

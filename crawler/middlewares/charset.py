@@ -23,6 +23,8 @@ from w3lib.encoding import (
     resolve_encoding,
 )
 
+from crawler import stats as keys
+
 LEGACY = "cp1252"
 
 
@@ -90,4 +92,4 @@ class CharsetFallbackMiddleware:
 
     def _count(self, what: str) -> None:
         if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(f"newsdesk/charset/{what}")
+            self.crawler.stats.inc_value(keys.charset_key(what))

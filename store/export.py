@@ -16,11 +16,11 @@ from typing import Any, TextIO
 
 from sqlite_utils import Database
 
-from pipelines.fts import QuerySyntaxError, fts_query
-from pipelines.query import Filters
+from crawler.fields import STORED_JSON_COLUMNS
+from store.fts import QuerySyntaxError, fts_query
+from store.query import Filters
 
 FORMATS = ("jsonl", "csv")
-JSON_COLUMNS = ("authors", "tags", "provenance")
 
 
 class ExportError(Exception):
@@ -48,7 +48,7 @@ def decode_json_columns(row: dict[str, Any]) -> dict[str, Any]:
     >>> decode_json_columns({"id": 1, "authors": '["Ann Lee"]', "tags": None})
     {'id': 1, 'authors': ['Ann Lee'], 'tags': None}
     """
-    for column in JSON_COLUMNS:
+    for column in STORED_JSON_COLUMNS:
         if isinstance(row.get(column), str):
             try:
                 row[column] = json.loads(row[column])

@@ -49,7 +49,7 @@ def fts_query(text: str) -> str:
     >>> fts_query('"European Security')
     Traceback (most recent call last):
     ...
-    pipelines.fts.QuerySyntaxError: unclosed " in '"European Security': close the phrase \
+    store.fts.QuerySyntaxError: unclosed " in '"European Security': close the phrase \
 or search without quotes
     """
     parts: list[str] = []

@@ -5,8 +5,7 @@ from __future__ import annotations
 from itemloaders.processors import Compose, Join, MapCompose, TakeFirst
 from scrapy.loader import ItemLoader
 
-from crawler.items import Article
-from crawler.processors import (
+from crawler.extract.processors import (
     drop_boilerplate,
     normalize_text,
     parse_date,
@@ -14,6 +13,7 @@ from crawler.processors import (
     strip_byline,
     unique,
 )
+from crawler.items import Article
 
 
 class ArticleLoader(ItemLoader):

@@ -15,6 +15,10 @@ from scrapy import Request
 from scrapy.http import Response
 from scrapy.spidermiddlewares.depth import DepthMiddleware
 
+from crawler.middlewares.mirror import declared_url
+from crawler.signals import drop_page
+from crawler.stats import Reason
+
 
 class RecordingDepthMiddleware(DepthMiddleware):
     """``DEPTH_LIMIT`` as usual, plus a ``depth_limit`` drop per listing page cut off."""
@@ -30,9 +34,8 @@ class RecordingDepthMiddleware(DepthMiddleware):
         return processed
 
     def _record(self, request: Request) -> None:
-        spider: Any = self.crawler.spider
-        if request.url in self.recorded or not hasattr(spider, "drop"):
+        if request.url in self.recorded:
             return
         self.recorded.add(request.url)
-        url = spider.declared(request.url) if hasattr(spider, "declared") else request.url
-        spider.drop(url, "depth_limit", f"deeper than DEPTH_LIMIT ({self.maxdepth}) links")
+        detail = f"deeper than DEPTH_LIMIT ({self.maxdepth}) links"
+        drop_page(self.crawler, declared_url(request), Reason.DEPTH_LIMIT, detail)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from statistics import median
 
-FIELDS = ("title", "authors", "published", "body")
+from crawler.fields import WATCHED
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def assess(current: RunFigures, history: list[RunFigures], rules: DriftRules) ->
     if current.articles_extracted < rules.min_articles:
         return alerts
     judged = [run for run in history if run.articles_extracted >= rules.min_articles]
-    for name in FIELDS:
+    for name in WATCHED:
         for label, now, earlier in (
             ("coverage", current.coverage.get(name), [run.coverage.get(name) for run in judged]),
             ("found by the site selectors", current.declared.get(name),

@@ -9,9 +9,8 @@ from urllib.parse import urlsplit
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
 
-from crawler.spiderloader import declared_sites
-from pipelines.drops import STATS_PREFIX
-from pipelines.failure import STORAGE_ERROR
+from crawler import stats as keys
+from crawler.spiders.loader import declared_sites
 
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
@@ -36,54 +35,49 @@ class CrawlResult:
 
     @property
     def finish_reason(self) -> str:
-        return str(self.stats.get("finish_reason", "not finished"))
+        return str(self.stats.get(keys.FINISH_REASON, "not finished"))
 
     @property
     def pages(self) -> int:
-        return int(self.stats.get("response_received_count", 0))
+        return int(self.stats.get(keys.PAGES_FETCHED, 0))
 
     @property
     def new(self) -> int:
-        return int(self.stats.get("newsdesk/articles/new", 0))
+        return int(self.stats.get(keys.ARTICLES_NEW, 0))
 
     @property
     def updated(self) -> int:
-        return int(self.stats.get("newsdesk/articles/updated", 0))
+        return int(self.stats.get(keys.ARTICLES_UPDATED, 0))
 
     @property
     def skipped(self) -> int:
         """Stored articles not downloaded again, and revisits answered 304."""
         stats = self.stats
         return int(
-            stats.get("newsdesk/incremental/skipped", 0)
-            + stats.get("newsdesk/incremental/not_modified", 0)
+            stats.get(keys.INCREMENTAL_SKIPPED, 0) + stats.get(keys.INCREMENTAL_NOT_MODIFIED, 0)
         )
 
     @property
     def status(self) -> str:
         """The run's status as recorded in ``crawl_runs`` (finished, degraded, failed, ...)."""
-        return str(self.stats.get("newsdesk/run_status", self.finish_reason))
+        return str(self.stats.get(keys.RUN_STATUS, self.finish_reason))
 
     @property
     def alerts(self) -> list[str]:
-        return list(self.stats.get("newsdesk/alerts", []))
+        return list(self.stats.get(keys.ALERTS, []))
 
     @property
     def errors(self) -> int:
-        return int(self.stats.get("log_count/ERROR", 0))
+        return int(self.stats.get(keys.ERRORS, 0))
 
     @property
     def dropped(self) -> dict[str, int]:
-        return {
-            key.removeprefix(STATS_PREFIX): int(value)
-            for key, value in sorted(self.stats.items())
-            if key.startswith(STATS_PREFIX)
-        }
+        return keys.dropped_counts(self.stats)
 
     @property
     def storage_error(self) -> str | None:
         """Why the database could not be written, when it could not."""
-        error = self.stats.get(STORAGE_ERROR)
+        error = self.stats.get(keys.STORAGE_ERROR)
         return str(error) if error else None
 
     @property
@@ -115,7 +109,7 @@ def run_crawl(
         crawlers.append((name, crawler))
     display = None
     if progress:
-        from crawler.progress import Progress
+        from crawler.ops.progress import Progress
 
         display = Progress(crawlers)
         display.start()

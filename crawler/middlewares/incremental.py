@@ -20,9 +20,11 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from sqlite_utils import Database
 
+from crawler import stats as keys
+from crawler.middlewares.mirror import declared_url
 from crawler.signals import NotModified, SkipKnown
 from crawler.urls import canonicalize
-from pipelines.db import open_db
+from store.db import open_db
 
 LOOKUP = """
     select articles.published, articles.first_seen, articles.etag, articles.last_modified
@@ -82,7 +84,7 @@ class IncrementalMiddleware:
     def _stored(self, request: Request) -> dict[str, Any] | None:
         if self.db is None:
             self.db = open_db(self.db_path)
-        declared = request.meta.get("declared_url", request.url)
+        declared = declared_url(request)
         return next(self.db.query(LOOKUP, [declared, canonicalize(declared)]), None)
 
     def process_request(self, request: Request) -> None:
@@ -94,7 +96,7 @@ class IncrementalMiddleware:
         stats = self.crawler.stats
         assert stats is not None
         if not is_due(stored["published"], stored["first_seen"], self.window, datetime.now(UTC)):
-            stats.inc_value("newsdesk/incremental/skipped")
+            stats.inc_value(keys.INCREMENTAL_SKIPPED)
             raise SkipKnown(f"already stored: {request.url}")
         request.meta["revisit"] = True
         if stored["etag"]:
@@ -103,12 +105,12 @@ class IncrementalMiddleware:
             request.headers.setdefault(
                 b"If-Modified-Since", stored["last_modified"].encode("latin-1")
             )
-        stats.inc_value("newsdesk/incremental/revisited")
+        stats.inc_value(keys.INCREMENTAL_REVISITED)
         return None
 
     def process_response(self, request: Request, response: Response) -> Response:
         if request.meta.get("revisit") and response.status == 304:
             assert self.crawler.stats is not None
-            self.crawler.stats.inc_value("newsdesk/incremental/not_modified")
+            self.crawler.stats.inc_value(keys.INCREMENTAL_NOT_MODIFIED)
             raise NotModified(f"not modified: {request.url}")
         return response

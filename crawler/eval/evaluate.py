@@ -3,7 +3,7 @@
 A dataset folder holds ``<id>.html.gz`` pages and a ``truth.jsonl`` with one
 JSON object per page (``id``, ``url`` and the annotated fields). Each page is
 extracted by one of :data:`EXTRACTORS` into a prediction
-``{"body", "title", "authors", "date"}`` and scored by :mod:`crawler.scoring`.
+``{"body", "title", "authors", "date"}`` and scored by :mod:`crawler.eval.scoring`.
 """
 
 from __future__ import annotations
@@ -16,13 +16,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from scrapy.http import HtmlResponse
 
-from crawler.extract.generic import GenericPage, fill
+from crawler.eval.scoring import Tally
+from crawler.extract.article import Refused, build_article
 from crawler.extract.site import SiteExtractor
-from crawler.scoring import Tally
 from crawler.sites import Site, load_sites
 
 Prediction = dict[str, Any]
@@ -105,9 +104,18 @@ def prediction(article: dict[str, Any]) -> Prediction:
 
 
 def extract_generic(html: bytes, url: str) -> Prediction:
-    article: dict[str, Any] = {}
-    fill(article, GenericPage(response_for(html, url)), ("title", "authors", "published", "body"))
-    return prediction(article)
+    return extract(response_for(html, url), None)
+
+
+def extract(
+    response: HtmlResponse, site: Site | None, extractor: SiteExtractor | None = None
+) -> Prediction:
+    """The prediction for a page: the article the crawl would store, by the same step
+    (:func:`~crawler.extract.article.build_article`); a refused page predicts nothing."""
+    try:
+        return prediction(dict(build_article(response, site, extractor)))
+    except Refused:
+        return prediction({})
 
 
 class SiteOrGeneric:
@@ -119,17 +127,12 @@ class SiteOrGeneric:
         self.sites = list(declared.values())
 
     def site_for(self, url: str) -> Site | None:
-        host = (urlsplit(url).hostname or "").lower()
-        for site in self.sites:
-            if any(host == d or host.endswith("." + d) for d in site.domains):
-                return site
-        return None
+        return next((site for site in self.sites if site.owns(url)), None)
 
     def __call__(self, html: bytes, url: str) -> Prediction:
         site = self.site_for(url)
-        if site is None:
-            return extract_generic(html, url)
-        return prediction(dict(self.extractors[site.name].extract(response_for(html, url))))
+        extractor = self.extractors[site.name] if site is not None else None
+        return extract(response_for(html, url), site, extractor)
 
 
 def extract_trafilatura(html: bytes, url: str) -> Prediction:

@@ -10,12 +10,14 @@ from rich.table import Table
 from scrapy.crawler import Crawler
 from twisted.internet.task import LoopingCall
 
+from crawler import stats as keys
+
 COLUMNS = (
-    ("pages", "response_received_count"),
-    ("new", "newsdesk/articles/new"),
-    ("updated", "newsdesk/articles/updated"),
-    ("stored before", "newsdesk/incremental/skipped"),
-    ("errors", "log_count/ERROR"),
+    ("pages", keys.PAGES_FETCHED),
+    ("new", keys.ARTICLES_NEW),
+    ("updated", keys.ARTICLES_UPDATED),
+    ("stored before", keys.INCREMENTAL_SKIPPED),
+    ("errors", keys.ERRORS),
 )
 
 
@@ -28,8 +30,8 @@ def progress_table(rows: list[tuple[str, dict[str, Any]]]) -> Table:
     table.add_column("dropped", justify="right")
     table.add_column("state")
     for site, stats in rows:
-        dropped = sum(v for k, v in stats.items() if k.startswith("newsdesk/dropped/"))
-        state = str(stats.get("finish_reason", "running"))
+        dropped = sum(keys.dropped_counts(stats).values())
+        state = str(stats.get(keys.FINISH_REASON, "running"))
         table.add_row(site, *(str(stats.get(key, 0)) for _, key in COLUMNS), str(dropped), state)
     return table
 

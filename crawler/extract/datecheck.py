@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 from parsel import Selector
 from scrapy.http import TextResponse
 
+from crawler.extract.processors import normalize_text
 from crawler.extract.site import node_text, select
 from crawler.items import Article
-from crawler.processors import normalize_text
 from crawler.sites import Site
 
 EARLIEST_YEAR = 1990  # before the web had news sites
@@ -57,10 +57,14 @@ def unread_date(page: TextResponse | Selector, selectors: tuple[str, ...]) -> st
 
 
 def check_dates(
-    article: Article, page: TextResponse, site: Site, now: datetime | None = None
+    article: Article, page: TextResponse, site: Site | None, now: datetime | None = None
 ) -> list[str]:
-    """Empty implausible or unreadable dates of ``article``, noting why; returns the notes."""
+    """Empty implausible or unreadable dates of ``article``, noting why; returns the notes.
+
+    ``site`` is the page's declared site (``None`` for a page of no declared site).
+    """
     now = now or datetime.now(UTC)
+    selectors = site.selectors if site is not None else {}
     provenance = dict(article.get("provenance") or {})
     notes = []
     for field in DATE_FIELDS:
@@ -71,7 +75,7 @@ def check_dates(
                 continue
             del article[field]
             provenance.pop(field, None)
-        elif field in site.selectors and (value := unread_date(page, site.selectors[field])):
+        elif field in selectors and (value := unread_date(page, selectors[field])):
             reason = "not a date"
         else:
             continue

@@ -12,12 +12,17 @@ URL first requested. (Chains that never end stop at ``REDIRECT_MAX_TIMES``:
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Self
 
 from scrapy import Request, Spider
 from scrapy import signals as scrapy_signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
+
+from crawler.middlewares.mirror import declared_url
+from crawler.signals import drop_page
+from crawler.stats import Reason
+from crawler.urls import in_domains
 
 
 def redirected_from(request: Request) -> str | None:
@@ -46,20 +51,14 @@ class RedirectRecorder:
 
     def request_scheduled(self, request: Request, spider: Spider) -> None:
         """Stop a redirect back into its own chain; note one that leaves the site."""
-        first = redirected_from(request)
-        if first is None:
+        if redirected_from(request) is None:
             return
         chain = request.meta["redirect_urls"]
+        url = declared_url(request)
         if request.url in chain:
-            self._drop(spider, first, "redirect_loop", " -> ".join([*chain, request.url]))
+            detail = " -> ".join([*chain, request.url])
+            drop_page(self.crawler, url, Reason.REDIRECT_LOOP, detail)
             raise IgnoreRequest(f"redirect loop: {request.url}")
-        on_site = getattr(spider, "on_site", None)
-        if on_site is not None and not on_site(request.url):
-            self._drop(spider, first, "redirect_offsite", f"redirects to {request.url}")
-
-    @staticmethod
-    def _drop(spider: Any, url: str, reason: str, detail: str) -> None:
-        drop = getattr(spider, "drop", None)
-        if drop is not None:
-            declared = getattr(spider, "declared", str)
-            drop(declared(url), reason, detail)
+        domains = getattr(spider, "allowed_domains", None)  # as Scrapy's offsite filter reads it
+        if domains and not in_domains(request.url, domains):
+            drop_page(self.crawler, url, Reason.REDIRECT_OFFSITE, f"redirects to {request.url}")

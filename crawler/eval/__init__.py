@@ -1,0 +1,1 @@
+"""``newsdesk eval``: extraction scored against saved pages and their truth."""

@@ -1,0 +1,1 @@
+"""Operating crawls: running them from Python, the --all lock, logs, the nightly schedule."""

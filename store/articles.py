@@ -1,0 +1,81 @@
+"""Writing articles: new stories inserted, changed ones versioned, every URL that led to one.
+
+Called by the store pipeline inside its write transaction. A new story is
+inserted; a stored story whose text changed is updated, its version bumped and
+its previous text kept in ``article_versions``. Every URL that led to a story is
+kept in ``article_urls``, and the article's MinHash signature and bands are
+written beside it (:mod:`store.minhash`).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from crawler.fields import STORED_COLUMNS, STORED_JSON_COLUMNS, VERSIONED_COLUMNS
+from store import minhash
+
+
+class Outcome:
+    """What writing one article did; several may hold (a new story that is a late copy)."""
+
+    NEW = "new"
+    UPDATED = "updated"
+    NEAR_DUPLICATE_LATE = "near_duplicate_late"
+
+
+def article_row(item: dict[str, Any]) -> dict[str, Any]:
+    """The ``articles`` columns for an item (lists and provenance as JSON).
+
+    >>> row = article_row({"canonical_url": "https://x.test/a", "body": "One two three",
+    ...                    "authors": ["Ann Lee"], "fetched_at": "2026-01-02T03:04:05+00:00"})
+    >>> row["authors"], row["word_count"], row["last_seen"]
+    ('["Ann Lee"]', 3, '2026-01-02T03:04:05+00:00')
+    """
+    row = {column: item.get(column) for column in STORED_COLUMNS}
+    for column in STORED_JSON_COLUMNS:
+        row[column] = json.dumps(
+            item.get(column) or ([] if column != "provenance" else {}), ensure_ascii=False
+        )
+    row["word_count"] = len((item.get("body") or "").split())
+    row["last_seen"] = item.get("fetched_at") or datetime.now(UTC).isoformat(timespec="seconds")
+    return row
+
+
+def write_article(db: Database, item: dict[str, Any], near_threshold: float) -> list[str]:
+    """Insert or update one article in the open transaction; the outcomes, in order."""
+    outcomes: list[str] = []
+    row = article_row(item)
+    row["duplicate_of"] = minhash.resolve_duplicate_of(db, item.get("duplicate_of"))
+    if row["duplicate_of"] is None:
+        row["duplicate_of"] = minhash.late_duplicate_of(db, item, near_threshold)
+        if row["duplicate_of"] is not None:
+            outcomes.append(Outcome.NEAR_DUPLICATE_LATE)
+    sql = "select * from articles where canonical_url = ?"
+    existing = next(db.query(sql, [row["canonical_url"]]), None)
+    if existing is None:
+        row.update(first_seen=row["last_seen"], version=1)
+        article_id = db.table("articles").insert(row).last_pk
+        outcomes.append(Outcome.NEW)
+    else:
+        article_id = existing["id"]
+        _keep_version(db, existing, row["last_seen"])
+        db.table("articles").update(article_id, {**row, "version": existing["version"] + 1})
+        outcomes.append(Outcome.UPDATED)
+    minhash.store_signature(db, article_id, item.get("minhash"))
+    for url in {item["url"], row["canonical_url"]}:
+        db.table("article_urls").insert(
+            {"url": url, "article_id": article_id, "first_seen": row["last_seen"]}, ignore=True
+        )
+    return outcomes
+
+
+def _keep_version(db: Database, existing: dict[str, Any], replaced_at: str) -> None:
+    version = {column: existing[column] for column in VERSIONED_COLUMNS}
+    db.table("article_versions").insert(
+        {**version, "article_id": existing["id"], "version": existing["version"],
+         "replaced_at": replaced_at}  # fmt: skip
+    )
