@@ -13,6 +13,7 @@ from scrapy.exceptions import DropItem
 
 from bench.generate import items
 from crawler.items import Article
+from crawler.ops.run import project_settings
 from pipelines.dedup import DedupPipeline
 from pipelines.neardup import NearDupPipeline
 from pipelines.store import StorePipeline
@@ -32,7 +33,7 @@ class Pipelines:
             ValidatePipeline(),
             DedupPipeline(str(db)),
             NearDupPipeline(str(db)),
-            StorePipeline(str(db)),
+            StorePipeline(str(db), project_settings().getint("NEWSDESK_STORE_BATCH_SIZE")),
         ]
         for stage in self.stages:
             if hasattr(stage, "open_spider"):

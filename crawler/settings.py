@@ -41,8 +41,9 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 300,
 }
 
-# Where articles go; `newsdesk crawl --db PATH` and `-s NEWSDESK_DB_PATH=...` override it.
-NEWSDESK_DB_PATH = "output/news.db"
+# Where articles go: `newsdesk crawl --db PATH` or `-s NEWSDESK_DB_PATH=...`; when empty, the
+# NEWSDESK_DB_PATH environment variable, else output/news.db (store.database_path decides).
+NEWSDESK_DB_PATH = ""
 # Articles written per transaction.
 NEWSDESK_STORE_BATCH_SIZE = 50
 # Extra folder of site declarations (*.toml) besides the bundled ones.

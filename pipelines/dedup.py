@@ -23,6 +23,7 @@ from scrapy.statscollectors import StatsCollector
 from sqlite_utils import Database
 
 from crawler.stats import Reason, drop
+from store import database_path
 from store.db import open_db
 
 _NON_WORD = re.compile(r"\W+")
@@ -58,7 +59,7 @@ class DedupPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler.settings.get("NEWSDESK_DB_PATH"), crawler.stats)
+        return cls(database_path(crawler.settings.get("NEWSDESK_DB_PATH")), crawler.stats)
 
     def open_spider(self) -> None:
         self.db = open_db(self.db_path)

@@ -21,6 +21,7 @@ from scrapy.statscollectors import StatsCollector
 from sqlite_utils import Database
 
 from crawler import stats as keys
+from store import database_path
 from store.db import open_db
 from store.minhash import (
     DEFAULT_THRESHOLD,
@@ -94,7 +95,7 @@ class NearDupPipeline:
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
         threshold = settings.getfloat("NEWSDESK_DEDUP_NEAR_THRESHOLD", DEFAULT_THRESHOLD)
-        return cls(settings.get("NEWSDESK_DB_PATH"), threshold, crawler.stats)
+        return cls(database_path(settings.get("NEWSDESK_DB_PATH")), threshold, crawler.stats)
 
     def open_spider(self) -> None:
         self.db = open_db(self.db_path)

@@ -17,6 +17,7 @@ from sqlite_utils import Database
 
 from crawler import stats as keys
 from pipelines.failure import stop_crawl
+from store import database_path
 from store.articles import Outcome, write_article
 from store.db import open_db, write_transaction
 from store.minhash import DEFAULT_THRESHOLD
@@ -35,7 +36,7 @@ class StorePipeline:
     def __init__(
         self,
         db_path: str,
-        batch_size: int = 50,
+        batch_size: int,
         stats: StatsCollector | None = None,
         near_threshold: float = DEFAULT_THRESHOLD,
     ):
@@ -53,8 +54,8 @@ class StorePipeline:
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
         pipeline = cls(
-            settings.get("NEWSDESK_DB_PATH"),
-            settings.getint("NEWSDESK_STORE_BATCH_SIZE", 50),
+            database_path(settings.get("NEWSDESK_DB_PATH")),
+            settings.getint("NEWSDESK_STORE_BATCH_SIZE"),
             crawler.stats,
             settings.getfloat("NEWSDESK_DEDUP_NEAR_THRESHOLD", DEFAULT_THRESHOLD),
         )

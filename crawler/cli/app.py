@@ -7,14 +7,17 @@ from typing import Any
 
 import click
 
-DEFAULT_DB = "output/news.db"
+from store import DEFAULT_PATH, ENVIRONMENT
+
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 db_option = click.option(
     "--db",
     "db_path",
-    default=DEFAULT_DB,
+    default=DEFAULT_PATH,
+    envvar=ENVIRONMENT,
     show_default=True,
+    show_envvar=True,
     type=click.Path(dir_okay=True),
     help="SQLite database file.",
 )

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import sys
-from contextlib import nullcontext, suppress
-from datetime import UTC, datetime
-from pathlib import Path
+from contextlib import nullcontext
 from typing import Any
 
 import click
@@ -14,6 +12,7 @@ from scrapy.settings import Settings
 from crawler.cli.app import CONTEXT, db_option, fail, main
 from crawler.cli.checks import check_base_url, check_log_file, check_overrides
 from crawler.ops.lock import CrawlLock, LockHeld
+from crawler.ops.logs import KEEP_LOGS, logs_folder, new_log, prune_logs
 from crawler.ops.run import CrawlResult, check_url, project_settings, read_urls, run_crawl, run_urls
 from crawler.sites import Site, SiteError, load_sites
 from crawler.spiders.loader import declared_sites
@@ -53,7 +52,7 @@ def sites(sites_dir: str | None) -> None:
 @click.option(
     "--keep-logs",
     type=click.IntRange(min=1),
-    default=30,
+    default=KEEP_LOGS,
     show_default=True,
     help="--all: keep this many of the newest logs in output/logs, delete older ones.",
 )
@@ -98,8 +97,8 @@ def crawl(
     if all_sites:
         sites = [name for name, s in _declared(settings).items() if s.nightly]
         if log_file is None:
-            logs_dir = Path(db_path).parent / "logs"
-            log_file = str(logs_dir / f"crawl-{_stamp()}.log")
+            logs_dir = logs_folder(db_path)
+            log_file = str(new_log(logs_dir))
     else:
         sites = [site or ""]
     if log_file:
@@ -107,7 +106,7 @@ def crawl(
         settings.set("LOG_FILE", log_file, priority="cmdline")
         click.echo(f"Logging to {log_file}")
     try:
-        with CrawlLock(Path(db_path + ".crawl.lock")) if all_sites else nullcontext():
+        with CrawlLock.of_database(db_path) if all_sites else nullcontext():
             if pages:
                 results = [run_urls(pages, settings)]
             else:
@@ -136,22 +135,6 @@ def _declared(settings: Settings) -> dict[str, Site]:
 def _tty() -> bool:
     """Whether a person watches: then a live progress table replaces log lines."""
     return sys.stderr.isatty()
-
-
-def _stamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def prune_logs(folder: Path, keep: int) -> None:
-    """Delete all but the ``keep`` newest ``crawl-<time>.log`` files.
-
-    The time stamps sort as text, so the newest are the last by name. A file that
-    cannot be deleted is left for the next night.
-    """
-    logs = sorted(folder.glob("crawl-*.log"))
-    for old in logs[: max(0, len(logs) - keep)]:
-        with suppress(OSError):
-            old.unlink()
 
 
 def page_urls(site: str | None, urls: tuple[str, ...], urls_file: str | None) -> list[str]:

@@ -15,10 +15,10 @@ class DriftRules:
     judged on runs that extracted at least ``min_articles`` articles (an incremental
     run that met two new articles says little)."""
 
-    min_runs: int = 3
-    drop: float = 0.3
-    history: int = 10
-    min_articles: int = 5
+    min_runs: int
+    drop: float
+    history: int
+    min_articles: int
 
 
 @dataclass
@@ -37,17 +37,18 @@ class RunFigures:
 def assess(current: RunFigures, history: list[RunFigures], rules: DriftRules) -> list[str]:
     """Alerts for ``current`` against earlier runs of the same site (newest first).
 
+    >>> rules = DriftRules(min_runs=3, drop=0.3, history=10, min_articles=5)
     >>> good = [RunFigures(10, {"title": 1.0, "authors": 0.9}, 10) for _ in range(3)]
-    >>> assess(RunFigures(10, {"title": 1.0, "authors": 0.2}, 10), good, DriftRules())
+    >>> assess(RunFigures(10, {"title": 1.0, "authors": 0.2}, 10), good, rules)
     ['authors coverage 20% (usually 90%)']
-    >>> assess(RunFigures(10, {"title": 1.0, "authors": 0.0}, 2), good, DriftRules())
+    >>> assess(RunFigures(10, {"title": 1.0, "authors": 0.0}, 2), good, rules)
     []
-    >>> assess(RunFigures(0, {}), good, DriftRules())
+    >>> assess(RunFigures(0, {}), good, rules)
     ['no article pages found (usually 10)']
-    >>> assess(RunFigures(0, {}), good[:2], DriftRules())
+    >>> assess(RunFigures(0, {}), good[:2], rules)
     []
     >>> usual = [RunFigures(10, {"title": 1.0}, 10, {"title": 1.0}) for _ in range(3)]
-    >>> assess(RunFigures(10, {"title": 1.0}, 10, {"title": 0.0}), usual, DriftRules())
+    >>> assess(RunFigures(10, {"title": 1.0}, 10, {"title": 0.0}), usual, rules)
     ['title found by the site selectors 0% (usually 100%)']
     """
     history = history[: rules.history]

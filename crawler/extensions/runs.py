@@ -23,6 +23,7 @@ from crawler import signals
 from crawler import stats as keys
 from crawler.extensions.drift import DriftRules, RunFigures, assess
 from crawler.fields import WATCHED
+from store import database_path
 from store.db import open_db
 
 OK_FINISH = ("finished", "closespider_pagecount", "closespider_itemcount")
@@ -103,12 +104,12 @@ class RunRecorder:
         if not settings.getbool("NEWSDESK_RUN_RECORDS", True):
             raise NotConfigured("NEWSDESK_RUN_RECORDS is off")
         rules = DriftRules(
-            min_runs=settings.getint("NEWSDESK_DRIFT_MIN_RUNS", 3),
-            drop=settings.getfloat("NEWSDESK_DRIFT_DROP", 0.3),
-            history=settings.getint("NEWSDESK_DRIFT_HISTORY", 10),
-            min_articles=settings.getint("NEWSDESK_DRIFT_MIN_ARTICLES", 5),
+            min_runs=settings.getint("NEWSDESK_DRIFT_MIN_RUNS"),
+            drop=settings.getfloat("NEWSDESK_DRIFT_DROP"),
+            history=settings.getint("NEWSDESK_DRIFT_HISTORY"),
+            min_articles=settings.getint("NEWSDESK_DRIFT_MIN_ARTICLES"),
         )
-        recorder = cls(crawler, settings.get("NEWSDESK_DB_PATH"), rules)
+        recorder = cls(crawler, database_path(settings.get("NEWSDESK_DB_PATH")), rules)
         crawler.signals.connect(recorder.spider_opened, signal=scrapy_signals.spider_opened)
         crawler.signals.connect(recorder.spider_closed, signal=scrapy_signals.spider_closed)
         crawler.signals.connect(recorder.item_dropped, signal=scrapy_signals.item_dropped)

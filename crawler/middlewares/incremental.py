@@ -24,6 +24,7 @@ from crawler import stats as keys
 from crawler.middlewares.mirror import declared_url
 from crawler.signals import NotModified, SkipKnown
 from crawler.urls import canonicalize
+from store import database_path
 from store.db import open_db
 
 LOOKUP = """
@@ -71,9 +72,8 @@ class IncrementalMiddleware:
         settings = crawler.settings
         if not settings.getbool("NEWSDESK_INCREMENTAL", True):
             raise NotConfigured("NEWSDESK_INCREMENTAL is off")
-        middleware = cls(
-            crawler, settings.get("NEWSDESK_DB_PATH"), settings.getfloat("NEWSDESK_REVISIT_DAYS", 2)
-        )
+        db_path = database_path(settings.get("NEWSDESK_DB_PATH"))
+        middleware = cls(crawler, db_path, settings.getfloat("NEWSDESK_REVISIT_DAYS"))
         crawler.signals.connect(middleware.spider_closed, signal=scrapy_signals.spider_closed)
         return middleware
 

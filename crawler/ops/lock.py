@@ -18,6 +18,11 @@ class CrawlLock:
     """An exclusive, non-blocking ``flock`` on ``path``, released when the process ends
     (even by SIGKILL), so a crashed crawl never leaves a stale lock behind."""
 
+    @classmethod
+    def of_database(cls, db_path: str) -> Self:
+        """The lock of the nightly crawl into ``db_path``: ``<db_path>.crawl.lock`` beside it."""
+        return cls(Path(db_path + ".crawl.lock"))
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self._file: IO[str] | None = None
