@@ -1,0 +1,337 @@
+"""Selector induction: the declaration selectors that reproduce the generic extractor.
+
+:func:`induce` takes a site's sample article pages and, field by field (:data:`FIELDS`):
+
+1. extracts every page generically (:mod:`crawler.extract.generic`): that value is the
+   target;
+2. collects candidate selectors from each page (:mod:`crawler.sites.onboard.candidates`:
+   meta tags, headings and other elements with stable ids or classes, ``datetime``
+   attributes, bylines, the body's container as ``div.x > p, div.x > h2``);
+3. runs every candidate through the site extractor's selector step
+   (:meth:`crawler.extract.site.SiteExtractor.declared`, so with the loader's
+   processors, as a crawl would) on every page and notes where it agrees with the
+   generic value (:func:`agrees`: title, lead and section exact, dates the same day,
+   authors the same names, body 4-gram F1 >= :data:`BODY_AGREEMENT`);
+4. picks the candidate that agrees on the most pages, and validates the picking on
+   held-out pages: each page in turn is left out, a candidate is picked from the
+   others' candidates and agreements, and checked on the page left out. A field keeps
+   its selector when it held on at least :data:`KEEP_SHARE` of those pages; otherwise it
+   stays with the generic extractor, with a one-line reason.
+
+With a single sample page nothing can be held out: a selector is then kept when it
+reproduces the generic value on that page, and only stable-looking selectors are ever
+candidates (no positions, no generated or per-article class names). Its
+:attr:`FieldRule.tried` is 0 and its :attr:`FieldRule.how` says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from scrapy.http import TextResponse
+
+from crawler.extract.generic import GenericPage, fill
+from crawler.extract.site import SiteExtractor
+from crawler.items import Article
+from crawler.processors import compile_boilerplate
+from crawler.scoring import (
+    authors_exact,
+    page_counts,
+    page_precision,
+    page_recall,
+    same_day,
+    title_exact,
+)
+from crawler.sites import Site
+from crawler.sites.onboard import candidates as found_in
+
+FIELDS = ("title", "body", "authors", "published", "modified", "lead", "section")
+BODY_AGREEMENT = 0.95
+KEEP_SHARE = 0.8
+_WHAT = {
+    "title": "same text as the generic title",
+    "lead": "same text as the generic lead",
+    "section": "same text as the generic section",
+    "authors": "same names as the generic authors",
+    "published": "same day as the generic published date",
+    "modified": "same day as the generic modified date",
+    "body": f"body 4-gram F1 >= {BODY_AGREEMENT} against the generic body",
+}
+_HINTS = {
+    "published": (("publish", "created", "issued", "pubdate"), ("modif", "updated")),
+    "modified": (("modif", "updated"), ("publish", "created", "issued", "pubdate")),
+}
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    """A kept selector for one field and how well it held."""
+
+    field: str  # title, body, authors, published, modified, lead, section
+    selectors: tuple[str, ...]  # as a declaration's [selectors] entry
+    agreed: int  # held-out sample pages where it reproduced the generic value
+    tried: int  # held-out sample pages it was checked on
+    how: str  # one line for the declaration's comment
+
+
+@dataclass(frozen=True)
+class Induction:
+    """The outcome: fields with a kept selector, and fields left to the generic extractor."""
+
+    rules: dict[str, FieldRule]
+    generic: dict[str, str]  # field -> one-line reason
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A sample page and its generic extraction (the induction's target values)."""
+
+    response: TextResponse
+    generic: dict[str, Any]
+
+
+class Verdict(Enum):
+    """How a selector's value on one page compares with the generic value."""
+
+    AGREE = "agree"
+    DIFFER = "differ"  # both have a value, and they disagree
+    MISS = "miss"  # the generic extractor has a value, the selector none
+    NONE = "none"  # neither has a value: the page says nothing either way
+
+
+def sample(response: TextResponse, boilerplate: Sequence[str] = ()) -> Sample:
+    """Extract one page generically (every field, thorough) as a :class:`Sample`."""
+    article = Article(provenance={})
+    fill(article, GenericPage(response, compile_boilerplate(boilerplate)))
+    return Sample(response, dict(article))
+
+
+def body_f1(truth: str, predicted: str) -> float:
+    """4-gram shingle F1 of one page (the scorer's page precision and recall).
+
+    >>> body_f1("a b c d e f", "a b c d e f"), body_f1("a b c d", "w x y z")
+    (1.0, 0.0)
+    """
+    counts = page_counts(truth, predicted)
+    precision, recall = page_precision(*counts), page_recall(*counts)
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def agrees(field: str, generic: Any, value: Any) -> bool:
+    """Whether a selector's ``value`` agrees with the ``generic`` value of ``field``.
+
+    >>> agrees("published", "2024-03-07T23:10:00-05:00", "2024-03-08T04:10:00Z")
+    True
+    >>> agrees("authors", ["Ann Lee", "Bo Li"], ["Bo Li"]), agrees("title", "A  b", "A b")
+    (False, True)
+    """
+    if field in ("published", "modified"):
+        return same_day(generic, value)
+    if field == "authors":
+        return authors_exact(list(generic), value)
+    if field == "body":
+        return body_f1(str(generic), str(value)) >= BODY_AGREEMENT
+    return title_exact(str(generic), str(value))
+
+
+def verdict(field: str, generic: Any, value: Any) -> Verdict:
+    """Compare one page's selector ``value`` with its ``generic`` value.
+
+    >>> verdict("title", "A", None), verdict("title", None, None), verdict("title", None, "A")
+    (<Verdict.MISS: 'miss'>, <Verdict.NONE: 'none'>, <Verdict.DIFFER: 'differ'>)
+    """
+    if not value:
+        return Verdict.MISS if generic else Verdict.NONE
+    if not generic:
+        return Verdict.DIFFER
+    return Verdict.AGREE if agrees(field, generic, value) else Verdict.DIFFER
+
+
+def induced_site(
+    selectors: dict[str, tuple[str, ...]],
+    boilerplate: Sequence[str] = (),
+    language: str | None = None,
+) -> Site:
+    """A declaration holding only ``selectors``, to run them through the site extractor."""
+    return Site(
+        name="induced",
+        title="induced",
+        domains=("invalid",),
+        start_urls=(),
+        article_urls=(),
+        selectors=selectors,
+        boilerplate=tuple(boilerplate),
+        language=language,
+    )
+
+
+def propose(field: str, page: Sample) -> list[str]:
+    """The candidate selectors for ``field`` on one page (none where the generic
+    extractor found no value)."""
+    value = page.generic.get(field)
+    if not value:
+        return []
+    selector = page.response.selector
+    metas = found_in.meta_candidates(selector)
+    if field == "body":
+        return found_in.body_candidates(selector, str(value))
+    if field == "authors":
+        names = [str(n) for n in value]
+        hits = [s for s, c in metas if any(n.casefold() in c.casefold() for n in names)]
+        return hits + found_in.author_candidates(selector, names)
+    if field in ("published", "modified"):
+        hits = [s for s, c in metas if same_day(value, c) or _datelike(c)]
+        return hits + found_in.date_candidates(selector)
+    hits = [s for s, c in metas if title_exact(str(value), c)]
+    return hits + found_in.text_candidates(selector, str(value))
+
+
+def _datelike(text: str) -> bool:
+    """Short text with digits: a date in some format :func:`same_day` does not read."""
+    return len(text) <= 60 and sum(c.isdigit() for c in text) >= 4
+
+
+@dataclass
+class Table:
+    """One field's candidates: which pages proposed each, and its verdict on each page."""
+
+    name: str
+    proposed_by: dict[str, set[int]] = field(default_factory=dict)
+    verdicts: dict[str, list[Verdict]] = field(default_factory=dict)
+    quality: dict[str, list[float]] = field(default_factory=dict)
+
+    def best(self, pages: set[int]) -> str | None:
+        """The candidate proposed by one of ``pages`` that agrees most on ``pages``."""
+        pool = [c for c, by in self.proposed_by.items() if by & pages]
+        ranked = sorted(pool, key=lambda c: self._rank(c, pages))
+        if not ranked or self.score(ranked[0], pages) <= 0:
+            return None
+        return ranked[0]
+
+    def score(self, candidate: str, pages: set[int]) -> int:
+        marks = [self.verdicts[candidate][i] for i in pages]
+        return marks.count(Verdict.AGREE) - marks.count(Verdict.DIFFER)
+
+    def _rank(self, candidate: str, pages: set[int]) -> tuple[int, float, int, int, str]:
+        quality = sum(self.quality[candidate][i] for i in pages)
+        kind, length = cost(self.name, candidate)
+        return (-self.score(candidate, pages), -quality, kind, length, candidate)
+
+
+def cost(field: str, selector: str) -> tuple[int, int]:
+    """How much a selector is to be avoided among equally good ones (lower is better):
+    meta tags, then elements named by id, class or attribute, then bare tags; a date
+    selector that names the other date (``modified`` for ``published``) last.
+
+    >>> cost("title", "meta[property='og:title']::attr(content)")[0], cost("title", "h1.hed")[0]
+    (0, 1)
+    >>> cost("published", "meta[property='article:modified_time']::attr(content)")[0]
+    3
+    """
+    kind = 0 if selector.startswith("meta[") else 1 if any(c in selector for c in ".#[") else 2
+    wanted, other = _HINTS.get(field, ((), ()))
+    lowered = selector.lower()
+    if any(word in lowered for word in other) and not any(word in lowered for word in wanted):
+        kind += 3
+    return kind, len(selector)
+
+
+def tabulate(
+    field: str, pages: Sequence[Sample], boilerplate: Sequence[str], language: str | None
+) -> Table:
+    """Every page's candidates for ``field``, each run on every page."""
+    table = Table(field)
+    for index, page in enumerate(pages):
+        for candidate in propose(field, page):
+            table.proposed_by.setdefault(candidate, set()).add(index)
+    for candidate in table.proposed_by:
+        extractor = SiteExtractor(induced_site({field: (candidate,)}, boilerplate, language))
+        values = [extractor.declared(page.response).get(field) for page in pages]
+        generic = [page.generic.get(field) for page in pages]
+        table.verdicts[candidate] = [
+            verdict(field, g, v) for g, v in zip(generic, values, strict=True)
+        ]
+        table.quality[candidate] = [
+            _quality(field, g, v) for g, v in zip(generic, values, strict=True)
+        ]
+    return table
+
+
+def _quality(field: str, generic: Any, value: Any) -> float:
+    """A tie-breaker between agreeing candidates: the body's F1, 1 or 0 otherwise."""
+    if field == "body" and generic and value:
+        return body_f1(str(generic), str(value))
+    return 0.0
+
+
+def held_out(table: Table, count: int) -> tuple[int, int]:
+    """(agreed, tried): each page left out in turn, a candidate picked from the other
+    pages and checked on it. Pages where neither side has a value are not tried."""
+    agreed = tried = 0
+    for index in range(count):
+        picked = table.best(set(range(count)) - {index})
+        mark = table.verdicts[picked][index] if picked else None
+        if mark is Verdict.NONE:
+            continue
+        tried += 1
+        agreed += mark is Verdict.AGREE
+    return agreed, tried
+
+
+def decide(table: Table, count: int) -> FieldRule | str:
+    """The field's rule, or the reason it stays generic."""
+    name = table.name
+    if not table.proposed_by:
+        return f"no stable selector gave the generic {name} on any sample page"
+    picked = table.best(set(range(count)))
+    if picked is None:
+        return f"no selector agreed with the generic {name} on more pages than it disagreed"
+    if count == 1:
+        if table.verdicts[picked][0] is not Verdict.AGREE:
+            return f"no selector gave the generic {name} on the sample page"
+        how = f"{picked}: {_WHAT[name]} on the one sample page (none held out)"
+        return FieldRule(name, (picked,), 0, 0, how)
+    agreed, tried = held_out(table, count)
+    if tried == 0 or agreed < KEEP_SHARE * tried:
+        return f"best selector {picked} held on {agreed} of {tried} held-out pages"
+    how = f"{picked}: {_WHAT[name]} on {agreed} of {tried} pages, each picked without that page"
+    return FieldRule(name, (picked,), agreed, tried, how)
+
+
+def induce_samples(pages: Sequence[Sample], boilerplate: Sequence[str] = ()) -> Induction:
+    """:func:`induce` on pages already extracted generically."""
+    language = _language(pages)
+    rules: dict[str, FieldRule] = {}
+    generic: dict[str, str] = {}
+    for name in FIELDS:
+        if not any(page.generic.get(name) for page in pages):
+            generic[name] = f"the generic extractor found no {name} on the sample pages"
+            continue
+        outcome = decide(tabulate(name, pages, boilerplate, language), len(pages))
+        if isinstance(outcome, FieldRule):
+            rules[name] = outcome
+        else:
+            generic[name] = outcome
+    return Induction(rules, generic)
+
+
+def induce(responses: Sequence[TextResponse], boilerplate: Sequence[str] = ()) -> Induction:
+    """Induce a selector for each of :data:`FIELDS` from a site's sample article pages.
+
+    ``boilerplate`` holds the site's boilerplate line patterns (as a declaration's).
+    """
+    return induce_samples([sample(r, boilerplate) for r in responses], boilerplate)
+
+
+def _language(pages: Sequence[Sample]) -> str | None:
+    """The sample pages' most common language, for reading dates written in words."""
+    languages = [str(p.generic["language"]) for p in pages if p.generic.get("language")]
+    return max(set(languages), key=languages.count) if languages else None
+
+
+def declaration_selectors(induction: Induction) -> dict[str, tuple[str, ...]]:
+    """The kept rules as a declaration's ``[selectors]`` table."""
+    return {name: rule.selectors for name, rule in induction.rules.items()}
