@@ -26,6 +26,7 @@ candidates (no positions, no generated or per-article class names). Its
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -60,6 +61,7 @@ _WHAT = {
     "modified": "same day as the generic modified date",
     "body": f"body 4-gram F1 >= {BODY_AGREEMENT} against the generic body",
 }
+_DESCENDANT = re.compile(r"[\w\])] +[\w.#\[]")
 _HINTS = {
     "published": (("publish", "created", "issued", "pubdate"), ("modif", "updated")),
     "modified": (("modif", "updated"), ("publish", "created", "issued", "pubdate")),
@@ -205,38 +207,45 @@ class Table:
 
     def best(self, pages: set[int]) -> str | None:
         """The candidate proposed by one of ``pages`` that agrees most on ``pages``."""
-        pool = [c for c, by in self.proposed_by.items() if by & pages]
-        ranked = sorted(pool, key=lambda c: self._rank(c, pages))
-        if not ranked or self.score(ranked[0], pages) <= 0:
-            return None
-        return ranked[0]
+        found = self.top(pages)
+        return found if found is not None and self.score(found, pages) > 0 else None
 
     def score(self, candidate: str, pages: set[int]) -> int:
         marks = [self.verdicts[candidate][i] for i in pages]
         return marks.count(Verdict.AGREE) - marks.count(Verdict.DIFFER)
 
-    def _rank(self, candidate: str, pages: set[int]) -> tuple[int, float, int, int, str]:
-        quality = sum(self.quality[candidate][i] for i in pages)
-        kind, length = cost(self.name, candidate)
-        return (-self.score(candidate, pages), -quality, kind, length, candidate)
+    def top(self, pages: set[int]) -> str | None:
+        """The best candidate proposed by one of ``pages``, however it scores."""
+        pool = [c for c, by in self.proposed_by.items() if by & pages]
+        return min(pool, key=lambda c: self._rank(c, pages), default=None)
+
+    def _rank(self, candidate: str, pages: set[int]) -> tuple[int, float, tuple[int, int, int]]:
+        quality = round(sum(self.quality[candidate][i] for i in pages), 6)
+        return (-self.score(candidate, pages), -quality, cost(self.name, candidate))
 
 
-def cost(field: str, selector: str) -> tuple[int, int]:
+def cost(field: str, selector: str) -> tuple[int, int, int]:
     """How much a selector is to be avoided among equally good ones (lower is better):
-    meta tags, then elements named by id, class or attribute, then bare tags; a date
-    selector that names the other date (``modified`` for ``published``) last.
+    meta tags, then elements named by id, class or attribute, then bare tags; for dates an
+    attribute before text, and a selector naming the other date (``modified`` for
+    ``published``) last; then the fewest descendant combinators, the shortest.
 
     >>> cost("title", "meta[property='og:title']::attr(content)")[0], cost("title", "h1.hed")[0]
     (0, 1)
+    >>> cost("body", "div.x > p") < cost("body", "div.x p")
+    True
     >>> cost("published", "meta[property='article:modified_time']::attr(content)")[0]
     3
     """
     kind = 0 if selector.startswith("meta[") else 1 if any(c in selector for c in ".#[") else 2
-    wanted, other = _HINTS.get(field, ((), ()))
-    lowered = selector.lower()
-    if any(word in lowered for word in other) and not any(word in lowered for word in wanted):
-        kind += 3
-    return kind, len(selector)
+    if field in _HINTS:
+        wanted, other = _HINTS[field]
+        lowered = selector.lower()
+        if any(word in lowered for word in other) and not any(word in lowered for word in wanted):
+            kind += 3
+        kind += "::attr(" not in selector  # a date written for machines before one for readers
+    loose = len(_DESCENDANT.findall(selector))  # a child (>) is stricter than a descendant
+    return kind, loose, len(selector)
 
 
 def tabulate(
@@ -286,9 +295,13 @@ def decide(table: Table, count: int) -> FieldRule | str:
     name = table.name
     if not table.proposed_by:
         return f"no stable selector gave the generic {name} on any sample page"
-    picked = table.best(set(range(count)))
+    everything = set(range(count))
+    picked = table.best(everything)
     if picked is None:
-        return f"no selector agreed with the generic {name} on more pages than it disagreed"
+        top = str(table.top(everything))
+        marks = table.verdicts[top]
+        agreed, differed = marks.count(Verdict.AGREE), marks.count(Verdict.DIFFER)
+        return f"best selector {top} agreed on {agreed} and disagreed on {differed} sample pages"
     if count == 1:
         if table.verdicts[picked][0] is not Verdict.AGREE:
             return f"no selector gave the generic {name} on the sample page"
