@@ -110,9 +110,18 @@ async def onboard(fetch: Fetch, url: str, sample: int = 8) -> Onboarded:
 
 
 async def robots_txt(fetch: Fetch, url: str) -> str:
-    """The site's robots.txt, empty when it has none (or forbids reading it)."""
-    response = await fetch_ok(fetch, _origin(url) + "/robots.txt")
-    return response.text if isinstance(response, TextResponse) else ""
+    """The site's robots.txt, empty when it has none (or forbids reading it).
+
+    A host that cannot be reached is an :class:`OnboardError` naming ``url``.
+    """
+    try:
+        response = await fetch(_origin(url) + "/robots.txt")
+    except FetchError as exc:
+        if exc.reason == "robots":
+            return ""
+        raise OnboardError(f"cannot fetch {url}: {exc.detail}") from None
+    ok = response.status == 200 and isinstance(response, TextResponse)
+    return response.text if ok else ""
 
 
 async def home_page(fetch: Fetch, url: str) -> TextResponse:

@@ -66,7 +66,9 @@ class Fetcher:
 
     async def __call__(self, url: str) -> Response:
         served = rebase(url, self.origin, self.base_url) if self.base_url else url
-        request = scrapy.Request(served, dont_filter=True)
+        # robots.txt itself is not subject to robots.txt: one download, not two
+        meta = {"dont_obey_robotstxt": urlsplit(url).path == "/robots.txt"}
+        request = scrapy.Request(served, dont_filter=True, meta=meta)
         try:
             response: Response = await self.crawler.engine.download_async(request)
         except Exception as exc:  # boundary: every download failure becomes a FetchError

@@ -26,7 +26,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 _CLASS_RE = {
     "year": r"\d{4}",
     "num": r"\d+",
-    "slugid": r"[\w-]+-\d+",
+    "slugid": r"[\w-]+-\d{3,}",
     "word": r"\w+",
 }
 MIN_SHARE = 0.1  # a shape of known articles is kept when it holds this share of them
@@ -77,7 +77,7 @@ class Parts:
         parts = urlsplit(url)
         path = parts.path or "/"
         segments = tuple(s for s in path.split("/") if s)
-        query = tuple(sorted(parse_qsl(parts.query, keep_blank_values=True)))
+        query = tuple(parse_qsl(parts.query, keep_blank_values=True))  # in the URL's order
         return cls(segments, query, path.endswith("/") and bool(segments))
 
     @property
