@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from scrapy.http import HtmlResponse
 
 from crawler.cli import main
+from crawler.demo.server import SiteServer
 from crawler.extract.site import SiteExtractor
 from crawler.sites import Site as Declared
 from crawler.sites import load_site_file
@@ -260,3 +261,41 @@ def test_feed_links_are_the_announced_feeds_only() -> None:
     )
     page = HtmlResponse(url="https://x.test/", body=_page("", head).encode(), encoding="utf-8")
     assert feed_links(page) == ["https://x.test/rss.xml", "https://x.test/atom"]
+
+
+# -- sites check ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("onboarded", ["harbour"], indirect=True)
+def test_check_of_a_redesigned_site_names_the_broken_selector_and_its_repair(
+    onboarded: Onboarded,
+) -> None:
+    folder = onboarded.sites_dir.parent / "www"
+    pages = [p for p in folder.iterdir() if "news" in p.name]
+    originals = {p: p.read_text(encoding="utf-8") for p in pages}
+    args = ("sites", "check", "harbour", "--sites-dir", str(onboarded.sites_dir), *FAST)
+    try:
+        for page, text in originals.items():
+            page.write_text(text.replace('class="story"', 'class="entry-content"'), "utf-8")
+        result = run_cli(*args)
+    finally:
+        for page, text in originals.items():
+            page.write_text(text, encoding="utf-8")
+    assert result.returncode == 1, result.stderr[-2000:]
+    lines = result.stdout.splitlines()
+    body = next(i for i, line in enumerate(lines) if line.startswith("body "))
+    assert "broken" in lines[body] and "0 of 8 pages agree" in lines[body]
+    assert "entry-content" in lines[body + 1]
+    assert lines[-1].startswith("broken: body: replace those selectors in")
+
+
+def test_check_of_a_site_that_holds_exits_zero(demo_server: SiteServer) -> None:
+    result = run_cli("sites", "check", "demo", "--base-url", demo_server.url, *FAST)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.startswith("sites check demo: 8 current pages")
+    assert "every declared selector holds" in result.stdout
+
+
+def test_check_of_an_unknown_site_is_one_line() -> None:
+    result = CliRunner().invoke(main, ["sites", "check", "nosuchsite"])
+    assert result.exit_code == 1 and "unknown site 'nosuchsite'" in result.output

@@ -48,7 +48,7 @@ def _declared(sites_dir: str | None) -> dict[str, Site]:
         raise fail(str(exc)) from None
 
 
-def settings_for(overrides: tuple[str, ...], sites_dir: str | None) -> Any:
+def settings_for(overrides: tuple[str, ...]) -> Any:
     """Onboarding settings with the ``-s NAME=VALUE`` overrides checked and applied."""
     from crawler.sites.onboard.fetch import onboard_settings
 
@@ -59,8 +59,6 @@ def settings_for(overrides: tuple[str, ...], sites_dir: str | None) -> Any:
             raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="-s")
         values[name] = value
     check_overrides(values, project_settings())
-    if sites_dir:
-        values.setdefault("NEWSDESK_SITES_DIR", sites_dir)
     return onboard_settings(values)
 
 
@@ -102,7 +100,7 @@ def add(
     check_base_url(base_url)
     name = name or default_name(url)
     destination = _free_destination(name, sites_dir)
-    settings = settings_for(overrides, None)
+    settings = settings_for(overrides)
     from crawler.sites.onboard.add import OnboardError, declare
 
     try:
@@ -140,3 +138,39 @@ def _shown(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+@sites.command(context_settings=CONTEXT)
+@click.argument("name")
+@click.option(
+    "--sample",
+    type=click.IntRange(min=1, max=100),
+    default=8,
+    show_default=True,
+    help="Current article pages to check on.",
+)
+@sites_dir_option
+@click.option("--base-url", help="Fetch the site from this mirror, e.g. http://127.0.0.1:8000.")
+@overrides_option
+def check(
+    name: str, sample: int, sites_dir: str | None, base_url: str | None, overrides: tuple[str, ...]
+) -> None:
+    """Check the declared site NAME on its current article pages: per field, does its
+    selector still agree with the generic extractor, and which selector would hold now.
+    Exits 1 when a declared selector is broken (the report says what to put instead).
+
+    Example: newsdesk sites check demo --base-url http://127.0.0.1:8000
+    """
+    check_base_url(base_url)
+    declared = _declared(sites_dir)
+    if name not in declared:
+        raise fail(f"unknown site {name!r} (declared: {', '.join(sorted(declared))})")
+    from crawler.sites.onboard.checking import OnboardError, check_declared
+
+    try:
+        report, broken = check_declared(declared[name], sample, settings_for(overrides), base_url)
+    except OnboardError as exc:
+        raise fail(str(exc)) from None
+    click.echo(report)
+    if broken:
+        raise SystemExit(1)

@@ -27,7 +27,16 @@ from urllib.parse import urlsplit
 
 from scrapy.http import Response, TextResponse
 
-from crawler.sites.onboard.discover import Discovered, discover, fetch_ok, page_links
+from crawler.discovery import Entry, newest_first
+from crawler.sites import Site
+from crawler.sites.onboard.discover import (
+    Discovered,
+    discover,
+    fetch_ok,
+    on_site,
+    page_links,
+    read_document,
+)
 from crawler.sites.onboard.fetch import Fetch, FetchError
 from crawler.sites.onboard.patterns import (
     Check,
@@ -219,6 +228,21 @@ async def fetch_samples(fetch: Fetch, articles: Sequence[str], count: int) -> li
         if isinstance(response, TextResponse) and is_html(response):
             samples.append(response)
     return samples
+
+
+async def current_articles(fetch: Fetch, site: Site, count: int) -> list[TextResponse]:
+    """Up to ``count`` of a declared site's current article pages: from its feeds and
+    sitemaps (newest first), else from the links of its start pages."""
+    entries: list[Entry] = []
+    for url in (*site.feeds, *site.sitemaps):
+        entries += await read_document(fetch, url)
+    listed = [e.url for e in newest_first(entries) if site.is_listed_article(e.url)]
+    articles = [u for u in listed if on_site(u, site.domains)]
+    for url in site.start_urls if len(articles) < count else ():
+        page = await fetch_ok(fetch, url)
+        if isinstance(page, TextResponse) and is_html(page):
+            articles += [u for u in page_links(page, site.domains) if site.is_article(u)]
+    return await fetch_samples(fetch, list(dict.fromkeys(articles)), count)
 
 
 def induce_fields(samples: Sequence[TextResponse]) -> Induction:

@@ -165,6 +165,12 @@ async def _expand(fetch: Fetch, entries: list[Entry]) -> list[Entry]:
     return articles
 
 
+async def read_document(fetch: Fetch, url: str) -> list[Entry]:
+    """The article entries of a feed or sitemap (and of the newest sitemaps it indexes)."""
+    document = await _document(fetch, url)
+    return await _expand(fetch, document[1]) if document else []
+
+
 async def fetch_ok(fetch: Fetch, url: str) -> Response | None:
     """The response when the page was fetched with status 200; else ``None``."""
     try:
@@ -172,4 +178,3 @@ async def fetch_ok(fetch: Fetch, url: str) -> Response | None:
     except FetchError:
         return None
     return response if response.status == 200 else None
-
