@@ -140,7 +140,10 @@ def parse_site(data: dict[str, Any], source: str) -> Site:
             data, "start_urls", required=not (data.get("sitemaps") or data.get("feeds"))
         ),
         article_urls=check.patterns(
-            urls, "article", required=not (data.get("sitemaps") or data.get("feeds")), prefix="urls."
+            urls,
+            "article",
+            required=not (data.get("sitemaps") or data.get("feeds")),
+            prefix="urls.",
         ),
         follow_urls=check.patterns(urls, "follow", prefix="urls."),
         deny_urls=check.patterns(urls, "deny", prefix="urls."),
