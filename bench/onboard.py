@@ -55,6 +55,7 @@ class Results:
     """Everything the run measured."""
 
     generic: Tally = field(default_factory=Tally)
+    bare: Tally = field(default_factory=Tally)
     induced: Tally = field(default_factory=Tally)
     runs: int = 0
     found: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
@@ -63,6 +64,7 @@ class Results:
     cpu: dict[str, list[float]] = field(
         default_factory=lambda: {"generic": [], "no selectors": [], "induced": []}
     )
+    body_fired: list[bool] = field(default_factory=list)
     pairs: int = 0
 
 
@@ -99,6 +101,7 @@ def one_publisher(group: list[Page], results: Results, repeats: int) -> None:
     generic_cpu = [1000 * cpu_seconds(generic_run(p), repeats) for p in group]
     bare = induced_site({})
     bare_cpu = [1000 * cpu_seconds(site_run(bare, p), repeats) for p in group]
+    bare_articles = [dict(SiteExtractor(bare).extract(s.response)) for s in samples]
     publisher = str(group[0].truth.get("publisher"))
     for train, trained in enumerate(samples):
         induction = induce_samples([trained])
@@ -109,9 +112,11 @@ def one_publisher(group: list[Page], results: Results, repeats: int) -> None:
                 continue
             article = dict(SiteExtractor(site).extract(response_for(page.html, page.url)))
             results.generic.add(page.truth, prediction(samples[held].generic))
+            results.bare.add(page.truth, prediction(bare_articles[held]))
             results.induced.add(page.truth, prediction(article))
             for name in induction.rules:
                 results.fired[name].append(article["provenance"].get(name) == "selector")
+            results.body_fired.append(article["provenance"].get("body") == "selector")
             results.cpu["generic"].append(generic_cpu[held])
             results.cpu["no selectors"].append(bare_cpu[held])
             results.cpu["induced"].append(1000 * cpu_seconds(site_run(site, page), repeats))
@@ -145,14 +150,17 @@ def report(results: Results, publishers: int) -> dict[str, Any]:
     runs = results.runs
     per_publisher = results.title_and_body.values()
     cpu = {k: sum(v) / len(v) for k, v in results.cpu.items() if v}
-    ratios = [
-        i / g for i, g in zip(results.cpu["induced"], results.cpu["generic"], strict=True) if g
-    ]
+    timed = zip(results.cpu["induced"], results.cpu["generic"], results.body_fired, strict=True)
+    pairs = list(timed)
+    ratios = [i / g for i, g, _ in pairs if g]
+    fired = [(i, g) for i, g, body in pairs if body]
+    missed = [(i, g) for i, g, body in pairs if not body]
     return {
         "publishers": publishers,
         "induction_runs": runs,
         "held_out_pairs": results.pairs,
         "generic": results.generic.summary(),
+        "no_selectors": results.bare.summary(),
         "induced": results.induced.summary(),
         "selector_found_share": {f: results.found[f] / runs for f in FIELDS},
         "selector_fired_on_held_out": {
@@ -164,6 +172,21 @@ def report(results: Results, publishers: int) -> dict[str, Any]:
         "cpu_ms_per_page": cpu,
         "cpu_induced_over_generic_total": cpu["induced"] / cpu["generic"],
         "cpu_induced_over_generic_median": statistics.median(ratios),
+        "cpu_body_selector_filled": _split(fired),
+        "cpu_body_left_generic": _split(missed),
+    }
+
+
+def _split(pairs: list[tuple[float, float]]) -> dict[str, float]:
+    """Pages, mean induced and generic ms per page, and their ratio, for some pairs."""
+    if not pairs:
+        return {"pages": 0}
+    induced, generic = sum(i for i, _ in pairs), sum(g for _, g in pairs)
+    return {
+        "pages": len(pairs),
+        "induced_ms": induced / len(pairs),
+        "generic_ms": generic / len(pairs),
+        "ratio": induced / generic,
     }
 
 
@@ -175,6 +198,7 @@ def print_report(figures: dict[str, Any]) -> None:
     print("| extractor | title exact | date same-day | authors exact | body P | body R | body F1 |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     print(score_row("generic alone", figures["generic"]))
+    print(score_row("declaration without selectors", figures["no_selectors"]))
     print(score_row("induced declaration", figures["induced"]))
     print("\n| field | selector induced (share of runs) | selector filled the held-out page |")
     print("| --- | --- | --- |")
@@ -194,6 +218,16 @@ def print_report(figures: dict[str, Any]) -> None:
         f"generic total {figures['cpu_induced_over_generic_total']:.3f}, median "
         f"{figures['cpu_induced_over_generic_median']:.3f}"
     )
+    for key, label in (
+        ("cpu_body_selector_filled", "the body selector filled the page"),
+        ("cpu_body_left_generic", "the body left to the generic fallback"),
+    ):
+        split = figures[key]
+        if split["pages"]:
+            print(
+                f"  {label}: {split['pages']} pages, induced {split['induced_ms']:.2f} ms vs "
+                f"generic {split['generic_ms']:.2f} ms, ratio {split['ratio']:.3f}"
+            )
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from lxml import html as lxml_html
 from parsel import Selector
@@ -25,7 +25,7 @@ from crawler.scoring import shingles, title_exact
 
 _IDENT = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
 _SEGMENT = re.compile(r"[-_]+")
-_CAMEL_HUMP = re.compile(r"[a-z][A-Z]")
+_CAMEL_WORDS = re.compile(r"^[A-Za-z][a-z0-9]*(?:[A-Z][a-z0-9]{3,})*$")
 _DIGIT_LETTER = re.compile(r"\d[A-Za-z]|[A-Za-z]\d[A-Za-z]")
 _SKIPPED = frozenset({"script", "style", "noscript", "svg", "template", "head", "iframe"})
 BLOCKS = frozenset(
@@ -56,15 +56,19 @@ def stable_token(token: str) -> bool:
 
 
 def _hashy(segment: str) -> bool:
-    """A name segment that a build tool or a database made, not a person.
+    """A name segment that a build tool or a database made, not a person: per-article
+    numbers, letters and digits mixed, case mixed other than in camelCase words.
 
-    >>> _hashy("1x2y3z"), _hashy("2024"), _hashy("bdVaJa"), _hashy("h2"), _hashy("Body")
-    (True, True, True, False, False)
+    >>> [_hashy(s) for s in ("1x2y3z", "2024", "bdVaJa", "czqpjL", "cmgBOB", "xeMdj", "GVoO1")]
+    [True, True, True, True, True, True, True]
+    >>> [_hashy(s) for s in ("h2", "Body", "storyBodyText", "ArticleModuleText", "col12", "BBC")]
+    [False, False, False, False, False, False]
     """
     digits = sum(c.isdigit() for c in segment)
     if digits >= 3 or (len(segment) >= 4 and _DIGIT_LETTER.search(segment)):
         return True
-    return len(segment) <= 8 and len(_CAMEL_HUMP.findall(segment)) >= 2
+    mixed = segment.lower() != segment and segment.upper() != segment
+    return mixed and not _CAMEL_WORDS.match(segment)
 
 
 def own_selectors(element: lxml_html.HtmlElement) -> list[str]:
@@ -125,17 +129,19 @@ def text_of(element: lxml_html.HtmlElement) -> str:
     return normalize_text(" ".join(str(p) for p in parts)) or ""
 
 
-def meta_candidates(selector: Selector) -> list[tuple[str, str]]:
-    """``(selector, content)`` of every ``<meta>`` named by property, name or itemprop.
+def meta_candidates(selector: Selector, keys: Collection[str]) -> list[tuple[str, str]]:
+    """``(selector, content)`` of every ``<meta>`` whose property, name or itemprop is one
+    of ``keys`` (lowercase): the tags the metadata conventions give a field.
 
-    >>> meta_candidates(Selector(text='<meta property="og:title" content="A"><meta content="x">'))
+    >>> page = Selector(text='<meta property="og:title" content="A"><meta name="x" content="B">')
+    >>> meta_candidates(page, ("og:title", "title"))
     [("meta[property='og:title']::attr(content)", 'A')]
     """
     found = []
     for node in selector.xpath("//meta[@content]"):
         for attribute in ("property", "name", "itemprop"):
             key = node.attrib.get(attribute) or ""
-            if key and "'" not in key and "\\" not in key:
+            if key.lower() in keys and "'" not in key and "\\" not in key:
                 found.append((f"meta[{attribute}='{key}']::attr(content)", node.attrib["content"]))
                 break
     return found

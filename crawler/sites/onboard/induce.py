@@ -34,6 +34,7 @@ from typing import Any
 
 from scrapy.http import TextResponse
 
+from crawler.extract import metadata as meta
 from crawler.extract.generic import GenericPage, fill
 from crawler.extract.site import SiteExtractor
 from crawler.items import Article
@@ -61,6 +62,18 @@ _WHAT = {
     "modified": "same day as the generic modified date",
     "body": f"body 4-gram F1 >= {BODY_AGREEMENT} against the generic body",
 }
+META_KEYS = {
+    "title": (*meta.TITLE_KEYS, "title", "headline"),
+    "authors": meta.AUTHOR_KEYS,
+    "published": meta.PUBLISHED_KEYS,
+    "modified": meta.MODIFIED_KEYS,
+    "lead": (*meta.LEAD_KEYS, "abstract"),
+    "section": meta.SECTION_KEYS,
+}  # the meta tags that may hold each field, as the generic extractor reads them
+# A JSON-LD author list holds every name; a byline tag often only the first of several,
+# which one sample page cannot show. The generic fallback reads JSON-LD cheaply.
+_JSON_LD_KEPT = frozenset({"authors"})
+_VISIBLE_FIRST = frozenset({"title"})  # a headline's markup before its share-card copy
 _DESCENDANT = re.compile(r"[\w\])] +[\w.#\[]")
 _HINTS = {
     "published": (("publish", "created", "issued", "pubdate"), ("modif", "updated")),
@@ -177,7 +190,7 @@ def propose(field: str, page: Sample) -> list[str]:
     if not value:
         return []
     selector = page.response.selector
-    metas = found_in.meta_candidates(selector)
+    metas = found_in.meta_candidates(selector, META_KEYS.get(field, ()))
     if field == "body":
         return found_in.body_candidates(selector, str(value))
     if field == "authors":
@@ -226,18 +239,26 @@ class Table:
 
 def cost(field: str, selector: str) -> tuple[int, int, int]:
     """How much a selector is to be avoided among equally good ones (lower is better):
-    meta tags, then elements named by id, class or attribute, then bare tags; for dates an
+    meta tags, then elements named by id, class or attribute, then bare tags (for the
+    title the named element before the meta tag: share cards get their own wording and
+    the site's name more often than the headline does); for dates an
     attribute before text, and a selector naming the other date (``modified`` for
     ``published``) last; then the fewest descendant combinators, the shortest.
 
-    >>> cost("title", "meta[property='og:title']::attr(content)")[0], cost("title", "h1.hed")[0]
+    >>> cost("lead", "meta[name='description']::attr(content)")[0], cost("lead", "p.dek")[0]
     (0, 1)
+    >>> cost("title", "meta[property='og:title']::attr(content)")[0], cost("title", "h1.hed")[0]
+    (1, 0)
     >>> cost("body", "div.x > p") < cost("body", "div.x p")
     True
     >>> cost("published", "meta[property='article:modified_time']::attr(content)")[0]
     3
     """
-    kind = 0 if selector.startswith("meta[") else 1 if any(c in selector for c in ".#[") else 2
+    is_meta, named = selector.startswith("meta["), any(c in selector for c in ".#[")
+    if field in _VISIBLE_FIRST:
+        kind = 1 if is_meta else 0 if named else 2
+    else:
+        kind = 0 if is_meta else 1 if named else 2
     if field in _HINTS:
         wanted, other = _HINTS[field]
         lowered = selector.lower()
@@ -323,6 +344,9 @@ def induce_samples(pages: Sequence[Sample], boilerplate: Sequence[str] = ()) -> 
         if not any(page.generic.get(name) for page in pages):
             generic[name] = f"the generic extractor found no {name} on the sample pages"
             continue
+        if name in _JSON_LD_KEPT and _from_json_ld(name, pages):
+            generic[name] = f"the generic extractor reads the {name} from the pages' JSON-LD"
+            continue
         outcome = decide(tabulate(name, pages, boilerplate, language), len(pages))
         if isinstance(outcome, FieldRule):
             rules[name] = outcome
@@ -337,6 +361,12 @@ def induce(responses: Sequence[TextResponse], boilerplate: Sequence[str] = ()) -
     ``boilerplate`` holds the site's boilerplate line patterns (as a declaration's).
     """
     return induce_samples([sample(r, boilerplate) for r in responses], boilerplate)
+
+
+def _from_json_ld(name: str, pages: Sequence[Sample]) -> bool:
+    """Whether every page's generic value of ``name`` came from its JSON-LD."""
+    sources = [p.generic.get("provenance", {}).get(name) for p in pages if p.generic.get(name)]
+    return bool(sources) and all(source == "json-ld" for source in sources)
 
 
 def _language(pages: Sequence[Sample]) -> str | None:
