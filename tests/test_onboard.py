@@ -299,3 +299,15 @@ def test_check_of_a_site_that_holds_exits_zero(demo_server: SiteServer) -> None:
 def test_check_of_an_unknown_site_is_one_line() -> None:
     result = CliRunner().invoke(main, ["sites", "check", "nosuchsite"])
     assert result.exit_code == 1 and "unknown site 'nosuchsite'" in result.output
+
+
+def test_a_mirror_is_fetched_while_the_declaration_keeps_the_site_s_urls(
+    demo_server: SiteServer,
+) -> None:
+    site = "http://loopback-ledger.test"
+    result = run_cli("sites", "add", site + "/", "--base-url", demo_server.url, "--dry-run", *FAST)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"feeds = ['{site}/feed.xml']" in result.stdout
+    assert f"sitemaps = ['{site}/sitemap.xml']" in result.stdout
+    assert "domains = ['loopback-ledger.test']" in result.stdout
+    assert "127.0.0.1" not in result.stdout.split("[urls]")[0]

@@ -18,6 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
+from crawler.urls import strip_tracking
+
 _SUFFIX = re.compile(r"\.(?:s?html?|php\d?|aspx?|jsp|cfm)$", re.IGNORECASE)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _SLUG_ID = re.compile(r"\w+(?:-\w+)*-\d{3,}")
@@ -74,7 +76,12 @@ class Parts:
 
     @classmethod
     def of(cls, url: str) -> Parts:
-        parts = urlsplit(url)
+        """The parts of ``url``; tracking parameters (``utm_source`` ...) do not count.
+
+        >>> Parts.of("https://x.test/a/b.html?utm_source=rss&id=4").query
+        (('id', '4'),)
+        """
+        parts = urlsplit(strip_tracking(url))
         path = parts.path or "/"
         segments = tuple(s for s in path.split("/") if s)
         query = tuple(parse_qsl(parts.query, keep_blank_values=True))  # in the URL's order
