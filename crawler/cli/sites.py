@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
+from scrapy.settings import Settings
 
 from crawler.cli.app import CONTEXT, fail, main
 from crawler.cli.checks import check_base_url, check_overrides
@@ -48,7 +48,7 @@ def _declared(sites_dir: str | None) -> dict[str, Site]:
         raise fail(str(exc)) from None
 
 
-def settings_for(overrides: tuple[str, ...]) -> Any:
+def settings_for(overrides: tuple[str, ...]) -> Settings:
     """Onboarding settings with the ``-s NAME=VALUE`` overrides checked and applied."""
     from crawler.sites.onboard.fetch import onboard_settings
 
