@@ -53,6 +53,7 @@ from crawler.sites.onboard import candidates as found_in
 FIELDS = ("title", "body", "authors", "published", "modified", "lead", "section")
 BODY_AGREEMENT = 0.95
 KEEP_SHARE = 0.8
+MAX_CHAIN = 3  # selectors per field: one per template seen among the sample pages
 _WHAT = {
     "title": "same text as the generic title",
     "lead": "same text as the generic lead",
@@ -209,6 +210,9 @@ def _datelike(text: str) -> bool:
     return len(text) <= 60 and sum(c.isdigit() for c in text) >= 4
 
 
+_EMPTY = frozenset({Verdict.MISS, Verdict.NONE})
+
+
 @dataclass
 class Table:
     """One field's candidates: which pages proposed each, and its verdict on each page."""
@@ -217,11 +221,48 @@ class Table:
     proposed_by: dict[str, set[int]] = field(default_factory=dict)
     verdicts: dict[str, list[Verdict]] = field(default_factory=dict)
     quality: dict[str, list[float]] = field(default_factory=dict)
+    present: list[bool] = field(default_factory=list)  # pages with a generic value
 
     def best(self, pages: set[int]) -> str | None:
         """The candidate proposed by one of ``pages`` that agrees most on ``pages``."""
         found = self.top(pages)
         return found if found is not None and self.score(found, pages) > 0 else None
+
+    def chain(self, pages: set[int]) -> tuple[str, ...]:
+        """Selectors to try in turn, as a declaration lists them: the best on ``pages``,
+        then the best on the pages it leaves empty (another template of the site), ..."""
+        picked: list[str] = []
+        left = set(pages)
+        while left and len(picked) < MAX_CHAIN:
+            found = self.best(left)
+            if found is None:
+                break
+            picked.append(found)
+            left = {i for i in left if self.verdicts[found][i] in _EMPTY}
+        if picked and len(picked) < MAX_CHAIN and (backup := self.backup(picked, pages)):
+            picked.append(backup)
+        return tuple(picked)
+
+    def backup(self, chain: list[str], pages: set[int]) -> str | None:
+        """A selector of the other kind (a meta tag behind markup, or markup behind a meta
+        tag) that agrees wherever it gives a value: the field survives a redesign that
+        removes the first one's markup."""
+        first_is_meta = chain[0].startswith("meta[")
+        needed = sum(self.verdicts[chain[0]][i] is Verdict.AGREE for i in pages)
+        for candidate in sorted(self.proposed_by, key=lambda c: self._rank(c, pages)):
+            marks = [self.verdicts[candidate][i] for i in pages]
+            if candidate.startswith("meta[") == first_is_meta or Verdict.DIFFER in marks:
+                continue
+            if marks.count(Verdict.AGREE) >= needed and self.proposed_by[candidate] & pages:
+                return candidate
+        return None
+
+    def mark(self, chain: tuple[str, ...], index: int) -> Verdict:
+        """The verdict on one page of the first selector of ``chain`` that gives a value."""
+        for candidate in chain:
+            if (found := self.verdicts[candidate][index]) not in _EMPTY:
+                return found
+        return Verdict.MISS if self.present[index] else Verdict.NONE
 
     def score(self, candidate: str, pages: set[int]) -> int:
         marks = [self.verdicts[candidate][i] for i in pages]
@@ -273,7 +314,7 @@ def tabulate(
     field: str, pages: Sequence[Sample], boilerplate: Sequence[str], language: str | None
 ) -> Table:
     """Every page's candidates for ``field``, each run on every page."""
-    table = Table(field)
+    table = Table(field, present=[bool(page.generic.get(field)) for page in pages])
     for index, page in enumerate(pages):
         for candidate in propose(field, page):
             table.proposed_by.setdefault(candidate, set()).add(index)
@@ -298,12 +339,11 @@ def _quality(field: str, generic: Any, value: Any) -> float:
 
 
 def held_out(table: Table, count: int) -> tuple[int, int]:
-    """(agreed, tried): each page left out in turn, a candidate picked from the other
+    """(agreed, tried): each page left out in turn, selectors picked from the other
     pages and checked on it. Pages where neither side has a value are not tried."""
     agreed = tried = 0
     for index in range(count):
-        picked = table.best(set(range(count)) - {index})
-        mark = table.verdicts[picked][index] if picked else None
+        mark = table.mark(table.chain(set(range(count)) - {index}), index)
         if mark is Verdict.NONE:
             continue
         tried += 1
@@ -317,22 +357,21 @@ def decide(table: Table, count: int) -> FieldRule | str:
     if not table.proposed_by:
         return f"no stable selector gave the generic {name} on any sample page"
     everything = set(range(count))
-    picked = table.best(everything)
-    if picked is None:
+    picked = table.chain(everything)
+    if not picked:
         top = str(table.top(everything))
         marks = table.verdicts[top]
         agreed, differed = marks.count(Verdict.AGREE), marks.count(Verdict.DIFFER)
         return f"best selector {top} agreed on {agreed} and disagreed on {differed} sample pages"
+    shown = " | ".join(picked)
     if count == 1:
-        if table.verdicts[picked][0] is not Verdict.AGREE:
-            return f"no selector gave the generic {name} on the sample page"
-        how = f"{picked}: {_WHAT[name]} on the one sample page (none held out)"
-        return FieldRule(name, (picked,), 0, 0, how)
+        how = f"{shown}: {_WHAT[name]} on the one sample page (none held out)"
+        return FieldRule(name, picked, 0, 0, how)
     agreed, tried = held_out(table, count)
     if tried == 0 or agreed < KEEP_SHARE * tried:
-        return f"best selector {picked} held on {agreed} of {tried} held-out pages"
-    how = f"{picked}: {_WHAT[name]} on {agreed} of {tried} pages, each picked without that page"
-    return FieldRule(name, (picked,), agreed, tried, how)
+        return f"best selectors {shown} held on {agreed} of {tried} held-out pages"
+    how = f"{shown}: {_WHAT[name]} on {agreed} of {tried} pages, each picked without that page"
+    return FieldRule(name, picked, agreed, tried, how)
 
 
 def induce_samples(pages: Sequence[Sample], boilerplate: Sequence[str] = ()) -> Induction:
