@@ -27,6 +27,15 @@ _IDENT = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
 _SEGMENT = re.compile(r"[-_]+")
 _CAMEL_WORDS = re.compile(r"^[A-Za-z][a-z0-9]*(?:[A-Z][a-z0-9]{3,})*$")
 _DIGIT_LETTER = re.compile(r"\d[A-Za-z]|[A-Za-z]\d[A-Za-z]")
+# Utility classes (Tailwind, Bootstrap) and states: how an element looks or is, not what it is.
+_PRESENTATIONAL = re.compile(
+    r"^(?:-?(?:[mp][trblxy]?|gap|space-[xy]|[wh]|min-[wh]|max-[wh]|text|bg|font|leading"
+    r"|tracking|border|rounded|shadow|z|top|left|right|bottom|inset|grid-cols|col|col-span"
+    r"|row-span|flex|items|justify|self|order|opacity|overflow|d|float|sm|md|lg|xl|xs)-.*"
+    r"|relative|absolute|fixed|sticky|static|flex|grid|block|inline|inline-block|hidden"
+    r"|container|row|clearfix|prose|truncate|italic|uppercase|lowercase|capitalize|underline"
+    r"|active|selected|current|open|visible|show|fade|(?:is|has|js)-.*)$"
+)
 _SKIPPED = frozenset({"script", "style", "noscript", "svg", "template", "head", "iframe"})
 BLOCKS = frozenset(
     {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "ul", "ol",
@@ -42,15 +51,18 @@ _DATE_HINT = re.compile(r"date|time|publish|updated|posted", re.IGNORECASE)
 
 
 def stable_token(token: str) -> bool:
-    """Whether a class, id or attribute value looks hand-written, and so the same on every
-    page of a template: no per-article numbers, no generated hashes.
+    """Whether a class, id or attribute value names the element's role in the template, and
+    so marks the same element on every page: no per-article numbers, no generated hashes,
+    no presentational utility or state classes (``mt-0``, ``relative``, ``active``).
 
-    >>> [stable_token(t) for t in ("article-body", "headline", "col-md-8", "storyBody")]
+    >>> [stable_token(t) for t in ("article-body", "headline", "storyBody", "c-article-text")]
     [True, True, True, True]
     >>> [stable_token(t) for t in ("css-1x2y3z", "sc-bdVaJa", "post-12345", "_3Hk2a", "a b")]
     [False, False, False, False, False]
+    >>> [stable_token(t) for t in ("col-md-8", "mt-0", "text-24", "relative", "active", "tm77")]
+    [False, False, False, False, False, False]
     """
-    if not _IDENT.match(token) or len(token) > 40:
+    if not _IDENT.match(token) or len(token) > 40 or _PRESENTATIONAL.match(token):
         return False
     return not any(_hashy(segment) for segment in _SEGMENT.split(token) if segment)
 
@@ -66,6 +78,8 @@ def _hashy(segment: str) -> bool:
     """
     digits = sum(c.isdigit() for c in segment)
     if digits >= 3 or (len(segment) >= 4 and _DIGIT_LETTER.search(segment)):
+        return True
+    if digits >= 2 and len(segment) - digits <= 2:
         return True
     mixed = segment.lower() != segment and segment.upper() != segment
     return mixed and not _CAMEL_WORDS.match(segment)

@@ -239,23 +239,7 @@ class Table:
                 break
             picked.append(found)
             left = {i for i in left if self.verdicts[found][i] in _EMPTY}
-        if picked and len(picked) < MAX_CHAIN and (backup := self.backup(picked, pages)):
-            picked.append(backup)
         return tuple(picked)
-
-    def backup(self, chain: list[str], pages: set[int]) -> str | None:
-        """A selector of the other kind (a meta tag behind markup, or markup behind a meta
-        tag) that agrees wherever it gives a value: the field survives a redesign that
-        removes the first one's markup."""
-        first_is_meta = chain[0].startswith("meta[")
-        needed = sum(self.verdicts[chain[0]][i] is Verdict.AGREE for i in pages)
-        for candidate in sorted(self.proposed_by, key=lambda c: self._rank(c, pages)):
-            marks = [self.verdicts[candidate][i] for i in pages]
-            if candidate.startswith("meta[") == first_is_meta or Verdict.DIFFER in marks:
-                continue
-            if marks.count(Verdict.AGREE) >= needed and self.proposed_by[candidate] & pages:
-                return candidate
-        return None
 
     def mark(self, chain: tuple[str, ...], index: int) -> Verdict:
         """The verdict on one page of the first selector of ``chain`` that gives a value."""
