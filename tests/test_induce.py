@@ -58,21 +58,22 @@ def story(number: int) -> Story:
     )
 
 
-def json_ld(item: Story, authors: bool) -> str:
-    data = {
+def json_ld(item: Story, byline: bool) -> str:
+    """The page's JSON-LD; with ``byline``, its authors and date too."""
+    data: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": item.title,
-        "datePublished": f"{item.day}T08:30:00+00:00",
         "articleSection": item.section,
     }
-    if authors:
+    if byline:
         data["author"] = [{"@type": "Person", "name": n} for n in item.authors]
+        data["datePublished"] = f"{item.day}T08:30:00+00:00"
     return json.dumps(data)
 
 
 def page(
-    item: Story, template: str = "ledger", kicker: str = "", ld_authors: bool = False
+    item: Story, template: str = "ledger", kicker: str = "", ld_byline: bool = False
 ) -> HtmlResponse:
     """A page of the ``ledger`` template, or of its ``redesign`` (other classes)."""
     title_class, body_class = (
@@ -85,7 +86,7 @@ def page(
     body += "<h2>What happens next</h2>" + "".join(f"<p>{p}</p>" for p in item.paragraphs[5:])
     html = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>{item.title} | Daily Ledger</title>
-<script type="application/ld+json">{json_ld(item, ld_authors)}</script></head><body>
+<script type="application/ld+json">{json_ld(item, ld_byline)}</script></head><body>
 <nav class="menu"><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a></nav>
 <article class="story">{kicker}
 <h1 class="{title_class}">{item.title}</h1>
@@ -119,10 +120,12 @@ def test_induction_finds_the_templates_selectors_and_they_extract_a_new_page() -
     assert all(article["provenance"][f] == "selector" for f in ("title", "body", "authors"))
 
 
-def test_authors_the_pages_json_ld_lists_stay_with_the_generic_extractor() -> None:
-    induction = induce([page(story(n), ld_authors=True) for n in range(2)])
-    assert "authors" not in induction.rules
+def test_authors_and_dates_the_pages_json_ld_holds_stay_with_the_generic_extractor() -> None:
+    induction = induce([page(story(n), ld_byline=True) for n in range(2)])
+    assert "authors" not in induction.rules and "published" not in induction.rules
     assert "JSON-LD" in induction.generic["authors"]
+    assert "JSON-LD" in induction.generic["published"]
+    assert "title" in induction.rules and "body" in induction.rules
 
 
 def test_a_field_whose_markup_differs_across_pages_stays_generic() -> None:

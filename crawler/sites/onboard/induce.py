@@ -71,9 +71,11 @@ META_KEYS = {
     "lead": (*meta.LEAD_KEYS, "abstract"),
     "section": meta.SECTION_KEYS,
 }  # the meta tags that may hold each field, as the generic extractor reads them
-# A JSON-LD author list holds every name; a byline tag often only the first of several,
-# which one sample page cannot show. The generic fallback reads JSON-LD cheaply.
-_JSON_LD_KEPT = frozenset({"authors"})
+# Fields the generic extractor reads from JSON-LD first: where every sample page has them
+# there, its cheap fallback is the JSON-LD path a declaration cannot write. A selector would
+# only add risk: a byline tag often holds the first of several names (which few sample
+# pages show), a meta date may be another day than the JSON-LD one.
+_JSON_LD_KEPT = frozenset({"authors", "published", "modified"})
 _VISIBLE_FIRST = frozenset({"title"})  # a headline's markup before its share-card copy
 _DESCENDANT = re.compile(r"[\w\])] +[\w.#\[]")
 _HINTS = {
