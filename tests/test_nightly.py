@@ -186,6 +186,7 @@ def test_drift_marks_the_run_degraded_and_names_the_field(tmp_path: Path, site_c
     assert "demo: degraded" in broken.stdout
     # The generic fallback still finds the authors (JSON-LD), but the drift is reported.
     assert "ALERT authors found by the site selectors 0% (usually 82%)" in broken.stderr
+    assert "run `newsdesk sites check demo`" in broken.stderr  # the command that finds the repair
     history = run_cli("runs", "demo", "--db", str(db))
     assert history.returncode == 0
     assert history.stdout.splitlines()[0].split()[3] == "degraded"

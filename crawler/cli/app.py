@@ -32,7 +32,7 @@ def fail(message: str) -> click.ClickException:
 # load Scrapy. A module registers its commands on `main` when imported.
 COMMAND_MODULES = {
     "crawl": "crawler.cli.crawl",
-    "sites": "crawler.cli.crawl",
+    "sites": "crawler.cli.sites",
     "demo": "crawler.cli.demo",
     "eval": "crawler.cli.eval",
     "export": "crawler.cli.export",

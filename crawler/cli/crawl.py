@@ -1,4 +1,4 @@
-"""``newsdesk sites`` and ``newsdesk crawl``."""
+"""``newsdesk crawl``."""
 
 from __future__ import annotations
 
@@ -14,24 +14,9 @@ from crawler.cli.checks import check_base_url, check_log_file, check_overrides
 from crawler.ops.lock import CrawlLock, LockHeld
 from crawler.ops.logs import KEEP_LOGS, logs_folder, new_log, prune_logs
 from crawler.ops.run import CrawlResult, check_url, project_settings, read_urls, run_crawl, run_urls
-from crawler.sites import Site, SiteError, load_sites
+from crawler.sites import Site, SiteError
 from crawler.spiders.loader import declared_sites
 from store.db import DatabaseError, open_db
-
-
-@main.command(context_settings=CONTEXT)
-@click.option("--sites-dir", type=click.Path(), help="Extra folder of site declarations.")
-def sites(sites_dir: str | None) -> None:
-    """List the declared sites.
-
-    Example: newsdesk sites
-    """
-    try:
-        declared = load_sites(sites_dir)
-    except SiteError as exc:
-        raise fail(str(exc)) from None
-    for site in declared.values():
-        click.echo(f"{site.name:<12} {site.title}  [{', '.join(site.domains)}]")
 
 
 @main.command(context_settings=CONTEXT)

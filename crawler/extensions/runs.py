@@ -142,7 +142,10 @@ class RunRecorder:
         if self.db is None or self.crawler.stats is None or self.run_id is None:
             return
         row = figures(self.crawler.stats.get_stats())
-        alerts = assess(_run_figures(row), self._history(), self.rules)
+        alerts = [
+            repair_hint(alert, self.crawler.spider.name if self.crawler.spider else "SITE")
+            for alert in assess(_run_figures(row), self._history(), self.rules)
+        ]
         status = "degraded" if alerts else "finished"
         if reason == "shutdown":
             status = "interrupted"
@@ -162,3 +165,16 @@ class RunRecorder:
                  order by started_at desc, id desc limit ?"""
         rows = self.db.query(sql, [self.site, self.run_id, self.rules.history])
         return [_run_figures(row) for row in rows]
+
+
+def repair_hint(alert: str, site: str) -> str:
+    """A selector alert names the command that finds the repair.
+
+    >>> repair_hint("title found by the site selectors 0% (usually 100%)", "demo")
+    'title found by the site selectors 0% (usually 100%): run `newsdesk sites check demo`'
+    >>> repair_hint("no article pages found (usually 10)", "demo")
+    'no article pages found (usually 10)'
+    """
+    if "found by the site selectors" not in alert:
+        return alert
+    return f"{alert}: run `newsdesk sites check {site}`"

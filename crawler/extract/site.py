@@ -71,6 +71,13 @@ class SiteExtractor:
         self.boilerplate = compile_boilerplate(site.boilerplate)
 
     def extract(self, response: TextResponse) -> Article:
+        article = self.declared(response)
+        fill(article, GenericPage(response, self.boilerplate, thorough=False))
+        return article
+
+    def declared(self, response: TextResponse) -> Article:
+        """The fields the declaration itself fills (selectors, dateline, language), with
+        their provenance; no generic fallback."""
         # The response's own selector: without it the loader would parse the page again.
         loader = ArticleLoader(
             response=response,
@@ -90,7 +97,6 @@ class SiteExtractor:
             provenance["language"] = "site"
         article: Article = loader.load_item()
         article["provenance"] = provenance
-        fill(article, GenericPage(response, self.boilerplate, thorough=False))
         return article
 
     def _add_first_match(

@@ -1,0 +1,176 @@
+"""``newsdesk sites``: list the declared sites, declare a new one (``add``), check one
+(``check``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from scrapy.settings import Settings
+
+from crawler.cli.app import CONTEXT, fail, main
+from crawler.cli.checks import check_base_url, check_overrides
+from crawler.ops.run import check_url, project_settings
+from crawler.sites import Site, SiteError, load_sites
+from crawler.sites.onboard.declaration import NAME, Destination, default_name
+
+sites_dir_option = click.option(
+    "--sites-dir", type=click.Path(file_okay=False), help="Extra folder of site declarations."
+)
+overrides_option = click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting (repeatable).",
+)
+
+
+@main.group(invoke_without_command=True, context_settings=CONTEXT)
+@sites_dir_option
+@click.pass_context
+def sites(ctx: click.Context, sites_dir: str | None) -> None:
+    """List the declared sites; `sites add URL` declares a new one from its home page,
+    `sites check NAME` checks a declared site's selectors on its current pages.
+
+    Example: newsdesk sites
+    """
+    if ctx.invoked_subcommand is None:
+        for site in _declared(sites_dir).values():
+            click.echo(f"{site.name:<12} {site.title}  [{', '.join(site.domains)}]")
+
+
+def _declared(sites_dir: str | None) -> dict[str, Site]:
+    try:
+        return load_sites(sites_dir)
+    except SiteError as exc:
+        raise fail(str(exc)) from None
+
+
+def settings_for(overrides: tuple[str, ...]) -> Settings:
+    """Onboarding settings with the ``-s NAME=VALUE`` overrides checked and applied."""
+    from crawler.sites.onboard.fetch import onboard_settings
+
+    values: dict[str, str] = {}
+    for pair in overrides:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="-s")
+        values[name] = value
+    check_overrides(values, project_settings())
+    return onboard_settings(values)
+
+
+@sites.command(context_settings=CONTEXT)
+@click.argument("url")
+@click.option("--name", help="The site's name (default: from the host, e.g. example).")
+@click.option(
+    "--sample",
+    type=click.IntRange(min=1, max=100),
+    default=8,
+    show_default=True,
+    help="Article pages to learn from.",
+)
+@sites_dir_option
+@click.option("--dry-run", is_flag=True, help="Print the declaration; write nothing.")
+@click.option("--base-url", help="Fetch the site from this mirror, e.g. http://127.0.0.1:8000.")
+@overrides_option
+def add(
+    url: str,
+    name: str | None,
+    sample: int,
+    sites_dir: str | None,
+    dry_run: bool,
+    base_url: str | None,
+    overrides: tuple[str, ...],
+) -> None:
+    """Declare the news site whose home page is URL: find its feeds and sitemaps, infer
+    its article and listing URLs, learn its selectors from sample articles, and write
+    crawler/sites/NAME.toml with a golden page in tests/fixtures/sites/NAME/ (with
+    --sites-dir: DIR/NAME.toml and DIR/fixtures/NAME/). An existing site is never
+    overwritten.
+
+    Example: newsdesk sites add https://news.example.com/ --dry-run
+    """
+    try:
+        check_url(url, "URL")
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    check_base_url(base_url)
+    name = name or default_name(url)
+    destination = _free_destination(name, sites_dir)
+    settings = settings_for(overrides)
+    from crawler.sites.onboard.add import OnboardError, declare
+
+    try:
+        declared = declare(url, name, sample, destination, settings, base_url)
+    except (OnboardError, SiteError) as exc:
+        raise fail(str(exc)) from None
+    click.echo(declared.report)
+    if dry_run:
+        click.echo("")
+        click.echo(declared.text, nl=False)
+        return
+    for path in declared.write():
+        click.echo(f"Wrote {_shown(path)}")
+    how = f" -s NEWSDESK_SITES_DIR={sites_dir}" if sites_dir else ""
+    click.echo(f"Crawl it: newsdesk crawl {name}{how}")
+
+
+def _free_destination(name: str, sites_dir: str | None) -> Destination:
+    """Where the new site goes; a one-line error when the name is taken or invalid."""
+    if not NAME.match(name):
+        raise fail(f"--name {name!r}: a site name is lowercase letters, digits and _")
+    declared = _declared(sites_dir if sites_dir and Path(sites_dir).is_dir() else None)
+    if name in declared:
+        raise fail(f"site {name!r} already exists ({declared[name].source}); choose another --name")
+    destination = Destination.of(name, sites_dir)
+    taken = destination.taken()
+    if taken is not None:
+        raise fail(f"{taken} already exists; choose another --name")
+    return destination
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the working directory when it is below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@sites.command(context_settings=CONTEXT)
+@click.argument("name")
+@click.option(
+    "--sample",
+    type=click.IntRange(min=1, max=100),
+    default=8,
+    show_default=True,
+    help="Current article pages to check on.",
+)
+@sites_dir_option
+@click.option("--base-url", help="Fetch the site from this mirror, e.g. http://127.0.0.1:8000.")
+@overrides_option
+def check(
+    name: str, sample: int, sites_dir: str | None, base_url: str | None, overrides: tuple[str, ...]
+) -> None:
+    """Check the declared site NAME on its current article pages: per field, does its
+    selector still agree with the generic extractor, and which selector would hold now.
+    Exits 1 when a declared selector is broken (the report says what to put instead).
+
+    Example: newsdesk sites check demo --base-url http://127.0.0.1:8000
+    """
+    check_base_url(base_url)
+    declared = _declared(sites_dir)
+    if name not in declared:
+        raise fail(f"unknown site {name!r} (declared: {', '.join(sorted(declared))})")
+    from crawler.sites.onboard.checking import OnboardError, check_declared
+
+    try:
+        report, broken = check_declared(declared[name], sample, settings_for(overrides), base_url)
+    except OnboardError as exc:
+        raise fail(str(exc)) from None
+    click.echo(report)
+    if broken:
+        raise SystemExit(1)
