@@ -29,6 +29,7 @@ RUN_STATUS = "newsdesk/run_status"  # as recorded in crawl_runs
 ALERTS = "newsdesk/alerts"  # drift alerts of the run (a list of lines)
 STORAGE_ERROR = "newsdesk/storage_error"  # why the database could not be written
 DROPPED_PREFIX = "newsdesk/dropped/"
+DECLARED_FIELDS = "newsdesk/declared_fields"  # fields the site's declaration can fill
 
 # Scrapy's own keys that newsdesk reads.
 PAGES_FETCHED = "response_received_count"

@@ -54,7 +54,15 @@ def mark_interrupted(db: Database, site: str) -> None:
 
 
 def figures(stats: dict[str, Any]) -> dict[str, Any]:
-    """The ``crawl_runs`` counters of a run, from its Scrapy stats."""
+    """The ``crawl_runs`` counters of a run, from its Scrapy stats.
+
+    What the site's own declaration found is judged only for the fields it declares:
+
+    >>> run = {"newsdesk/articles/extracted": 4, "newsdesk/fields/title": 4,
+    ...        "newsdesk/declared/title": 3, "newsdesk/declared_fields": ["title"]}
+    >>> figures(run)["coverage_title"], figures(run)["coverage_declared"]
+    (1.0, '{"title": 0.75, "authors": null, "published": null, "body": null}')
+    """
     dropped = keys.dropped_counts(stats)
     extracted = stats.get(keys.ARTICLES_EXTRACTED, 0)
     not_modified = stats.get(keys.INCREMENTAL_NOT_MODIFIED, 0)
@@ -76,7 +84,8 @@ def figures(stats: dict[str, Any]) -> dict[str, Any]:
         count = stats.get(keys.field_key(name), 0)
         row[f"coverage_{name}"] = round(count / extracted, 4) if extracted else None
         by_site = stats.get(keys.declared_key(name), 0)
-        declared[name] = round(by_site / extracted, 4) if extracted else None
+        judged = extracted and name in stats.get(keys.DECLARED_FIELDS, WATCHED)
+        declared[name] = round(by_site / extracted, 4) if judged else None
     row["coverage_declared"] = json.dumps(declared)
     return row
 

@@ -89,6 +89,11 @@ class Site:
         """Whether the URL's host is one of the site's domains or below one."""
         return in_domains(url, self.domains)
 
+    @property
+    def declared_fields(self) -> list[str]:
+        """The fields the declaration itself can fill: selectors, and a dateline's date."""
+        return sorted({*self.selectors, *(["published"] if self.dateline else [])})
+
     def is_article(self, url: str) -> bool:
         """Whether the URL's path (and query) matches an article rule."""
         target = _path_and_query(url)

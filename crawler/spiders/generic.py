@@ -15,6 +15,7 @@ from typing import Any
 
 import scrapy
 
+from crawler import stats as keys
 from crawler.spiders.base import RecordingSpider
 
 
@@ -28,5 +29,7 @@ class GenericSpider(RecordingSpider):
         self.urls = list(urls)
 
     async def start(self) -> AsyncIterator[Any]:
+        if self.crawler.stats is not None:  # no declaration: nothing of it to judge
+            self.crawler.stats.set_value(keys.DECLARED_FIELDS, [])
         for url in self.urls:
             yield scrapy.Request(url, callback=self.parse_article, errback=self.failed)

@@ -13,6 +13,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
+from crawler import stats as keys
 from crawler.discovery import Entry, age_days, newest_first, parse_discovery
 from crawler.extract.site import SiteExtractor
 from crawler.sites import Site
@@ -42,6 +43,8 @@ class NewsSpider(RecordingSpider):
         self.links = LinkExtractor(unique=True)
 
     async def start(self) -> AsyncIterator[Any]:
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value(keys.DECLARED_FIELDS, self.site.declared_fields)
         for url in (*self.site.feeds, *self.site.sitemaps):
             yield self._request(url, self.parse_discovery, priority=10)
         for url in self.site.start_urls:
