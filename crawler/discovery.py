@@ -1,4 +1,5 @@
-"""Discovery documents: sitemaps, sitemap indexes, news sitemaps, RSS and Atom feeds.
+"""Discovery documents: sitemaps, sitemap indexes, news sitemaps, RSS and Atom feeds,
+and the ``Sitemap:`` lines of robots.txt.
 
 :func:`parse_discovery` reads any of them into :class:`Entry` objects (a URL,
 the date the document gives for it, and whether it is another sitemap). The
@@ -8,6 +9,9 @@ and external entities stay inert.
 
 from __future__ import annotations
 
+import gzip
+import io
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +21,8 @@ from io import BytesIO
 from lxml import etree
 
 from crawler.extract.processors import parse_date
+
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncompressed
 
 
 @dataclass(frozen=True)
@@ -144,3 +150,35 @@ def age_days(date: str | None, now: datetime | None = None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return ((now or datetime.now(UTC)) - when).total_seconds() / 86400
+
+
+def robots_sitemaps(text: str) -> list[str]:
+    """The ``Sitemap:`` URLs of a robots.txt, in order.
+
+    >>> robots_sitemaps("User-agent: *\\nDisallow:\\nsitemap: https://x.test/s.xml # news\\n")
+    ['https://x.test/s.xml']
+    """
+    found = []
+    for line in text.splitlines():
+        name, sep, value = line.partition(":")
+        if sep and name.strip().lower() == "sitemap":
+            url = value.split("#", 1)[0].strip()
+            if url:
+                found.append(url)
+    return list(dict.fromkeys(found))
+
+
+def decompressed(body: bytes) -> bytes | None:
+    """A sitemap's bytes, gunzipped when it is a ``.gz`` file; ``None`` when too large.
+
+    >>> decompressed(gzip.compress(b"<urlset/>")), decompressed(b"<urlset/>")
+    (b'<urlset/>', b'<urlset/>')
+    """
+    if body[:2] != b"\x1f\x8b":
+        return body if len(body) <= MAX_SITEMAP_BYTES else None
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
+            data = stream.read(MAX_SITEMAP_BYTES + 1)
+    except (OSError, EOFError, zlib.error):
+        return b""
+    return data if len(data) <= MAX_SITEMAP_BYTES else None

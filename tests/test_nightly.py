@@ -52,8 +52,8 @@ def fetched_paths(log: Path) -> dict[str, list[int]]:
     ("discovery", "expected"),
     [
         (f'sitemaps = ["{DECLARED}/sitemap.xml"]', 15),  # index -> news sitemap + archive
-        (f'feeds = ["{DECLARED}/feed.xml"]', 6),
-        (f'start_urls = ["{DECLARED}/"]', 15),
+        (f'feeds = ["{DECLARED}/feed.xml"]\nrobots_sitemaps = false', 6),
+        (f'start_urls = ["{DECLARED}/"]\nrobots_sitemaps = false', 15),
     ],
     ids=["sitemap", "feed", "listing"],
 )

@@ -27,7 +27,7 @@ BUNDLED_DIR = Path(__file__).parent
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _KEYS = {
     "name", "title", "domains", "start_urls", "sitemaps", "feeds", "language", "urls",
-    "selectors", "boilerplate", "dateline", "nightly", "limits", "drop",
+    "selectors", "boilerplate", "dateline", "nightly", "limits", "drop", "robots_sitemaps",
 }  # fmt: skip
 _LIMITS = ("max_pages", "max_age_days", "depth")
 
@@ -64,6 +64,7 @@ class Site:
     sitemaps: tuple[str, ...] = ()
     feeds: tuple[str, ...] = ()
     nightly: bool = True  # part of `newsdesk crawl --all`
+    robots_sitemaps: bool = True  # no sitemaps declared: read robots.txt's Sitemap: lines
     limits: Limits = field(default_factory=Limits)
     source: str = "<memory>"
 
@@ -160,6 +161,7 @@ def parse_site(data: dict[str, Any], source: str) -> Site:
         sitemaps=check.strings(data, "sitemaps"),
         feeds=check.strings(data, "feeds"),
         nightly=check.boolean(data, "nightly", default=True),
+        robots_sitemaps=check.boolean(data, "robots_sitemaps", default=True),
         limits=Limits(**{key: check.count(limits, key) for key in _LIMITS}),
         source=source,
     )

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
-import io
-import zlib
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,18 +11,27 @@ from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
 from crawler import stats as keys
-from crawler.discovery import Entry, age_days, newest_first, parse_discovery
+from crawler.discovery import (
+    Entry,
+    age_days,
+    decompressed,
+    newest_first,
+    parse_discovery,
+    robots_sitemaps,
+)
 from crawler.extract.site import SiteExtractor
 from crawler.sites import Site
 from crawler.spiders.base import RecordingSpider
 from crawler.stats import Reason
 
-MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncompressed
 UNDATED = 100_000_000  # minutes (190 years): undated article links come after dated ones
 
 
 class NewsSpider(RecordingSpider):
     """Crawl one declared site: sitemaps and feeds (newest first), then listing pages.
+
+    A site that declares no sitemaps is searched for them in its robots.txt (unless
+    its declaration says ``robots_sitemaps = false``).
 
     ``base_url`` (``-a base_url=http://127.0.0.1:8000``) serves the site from a
     mirror (:mod:`crawler.middlewares.mirror`): requests go there, while the
@@ -47,6 +53,10 @@ class NewsSpider(RecordingSpider):
             self.crawler.stats.set_value(keys.DECLARED_FIELDS, self.site.declared_fields)
         for url in (*self.site.feeds, *self.site.sitemaps):
             yield self._request(url, self.parse_discovery, priority=10)
+        if self.site.robots_sitemaps and not self.site.sitemaps:
+            meta = {"handle_httpstatus_all": True}  # no robots.txt is no lost page
+            robots = self.site.origin + "/robots.txt"
+            yield self._request(robots, self.parse_robots, priority=10, meta=meta)
         for url in self.site.start_urls:
             yield self._request(url, self.parse)
 
@@ -62,7 +72,7 @@ class NewsSpider(RecordingSpider):
 
     def parse_discovery(self, response: Response) -> Iterator[scrapy.Request]:
         """A sitemap, sitemap index or feed: follow its sitemaps and article URLs."""
-        body = _decompressed(response)
+        body = decompressed(response.body)
         if body is None:
             self.drop(response.url, Reason.TOO_LARGE, "sitemap larger than 50 MB uncompressed")
             return
@@ -78,6 +88,14 @@ class NewsSpider(RecordingSpider):
             elif self.site.owns(entry.url) and self.site.is_listed_article(entry.url):
                 if self._recent(entry, max_age):
                     yield self.article_request(entry.url, entry.date)
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        """robots.txt: the sitemaps its ``Sitemap:`` lines name, on the site's domains."""
+        if not isinstance(response, TextResponse) or response.status != 200:
+            return
+        for url in robots_sitemaps(response.text):
+            if self.site.owns(url):
+                yield self._request(url, self.parse_discovery, priority=10)
 
     @staticmethod
     def _recent(entry: Entry, max_age: int) -> bool:
@@ -107,16 +125,3 @@ def _recency(date: str | None) -> int:
     if age is None:
         return -UNDATED
     return -min(UNDATED - 1, max(0, int(age * 1440)))
-
-
-def _decompressed(response: Response) -> bytes | None:
-    """The body of a sitemap, gunzipped when it is a ``.gz`` file; ``None`` when too large."""
-    body = response.body
-    if body[:2] != b"\x1f\x8b":
-        return body if len(body) <= MAX_SITEMAP_BYTES else None
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
-            data = stream.read(MAX_SITEMAP_BYTES + 1)
-    except (OSError, EOFError, zlib.error):
-        return b""
-    return data if len(data) <= MAX_SITEMAP_BYTES else None

@@ -18,9 +18,8 @@ from lxml import etree
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
-from crawler.discovery import Entry, newest_first, parse_discovery
+from crawler.discovery import Entry, decompressed, newest_first, parse_discovery, robots_sitemaps
 from crawler.sites.onboard.fetch import Fetch, FetchError
-from crawler.spiders.news import _decompressed
 
 COMMON_FEEDS = ("/feed", "/rss", "/rss.xml", "/feed.xml", "/atom.xml", "/index.xml")
 COMMON_SITEMAPS = ("/sitemap.xml", "/sitemap_index.xml", "/news-sitemap.xml")
@@ -28,22 +27,6 @@ SITEMAPS_PER_INDEX = 3  # newest child sitemaps read from an index
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 _ROOTS = {"rss": "feed", "rdf": "feed", "feed": "feed", "urlset": "sitemap"}
 _ROOTS["sitemapindex"] = "sitemap"
-
-
-def robots_sitemaps(text: str) -> list[str]:
-    """The ``Sitemap:`` URLs of a robots.txt, in order.
-
-    >>> robots_sitemaps("User-agent: *\\nDisallow:\\nsitemap: https://x.test/s.xml # news\\n")
-    ['https://x.test/s.xml']
-    """
-    found = []
-    for line in text.splitlines():
-        name, sep, value = line.partition(":")
-        if sep and name.strip().lower() == "sitemap":
-            url = value.split("#", 1)[0].strip()
-            if url:
-                found.append(url)
-    return list(dict.fromkeys(found))
 
 
 def feed_links(response: TextResponse) -> list[str]:
@@ -146,7 +129,7 @@ async def discover(
 async def _document(fetch: Fetch, url: str) -> tuple[str, list[Entry]] | None:
     """The kind and entries of the feed or sitemap at ``url``; ``None`` if it is neither."""
     response = await fetch_ok(fetch, url)
-    body = _decompressed(response) if response is not None else None
+    body = decompressed(response.body) if response is not None else None
     if not body:
         return None
     kind = document_kind(body)
