@@ -10,9 +10,9 @@ from scrapy.http import HtmlResponse
 
 from crawler.extract.site import SiteExtractor
 from crawler.sites import parse_site
+from crawler.sites.onboard.agreement import body_f1
 from crawler.sites.onboard.check import check_site, format_checks
 from crawler.sites.onboard.induce import (
-    body_f1,
     declaration_selectors,
     induce,
     induce_samples,
