@@ -127,6 +127,8 @@ def _field_lines(check: FieldCheck) -> list[str]:
     if check.declared:
         shown = " | ".join(check.declared)
         head += f" {check.agreed} of {check.tried} pages agree ({check.matched} matched): {shown}"
+    elif check.proposed is None:
+        return [f"{head} no selector declared, none found: {check.reason}"]
     else:
         head += " no selector declared"
     if check.status == "holds" and check.proposed and check.proposed.selectors == check.declared:
