@@ -267,7 +267,7 @@ def tabulate(
 
 
 def _quality(field: str, generic: Any, value: Any) -> float:
-    """A tie-breaker between agreeing candidates: the body's F1, 1 or 0 otherwise."""
+    """A tie-breaker between agreeing candidates: the body's F1 (0 for other fields)."""
     if field == "body" and generic and value:
         return body_f1(str(generic), str(value))
     return 0.0
