@@ -296,7 +296,35 @@ def body_candidates(selector: Selector, body: str) -> list[str]:
         if covered >= 0.5 * total:
             found.extend(_container_selectors(anchor, leaves[anchor]))
     found.extend(_class_selectors(blocks))
-    return list(dict.fromkeys(found))
+    refined = [r for r in (without_strays(selector, c, body) for c in found) if r]
+    return list(dict.fromkeys(refined + found))
+
+
+def without_strays(selector: Selector, candidate: str, body: str) -> str | None:
+    """``candidate`` with ``:not(.class)`` for the matches the generic ``body`` does not
+    hold (a share line, a "read also" box among the paragraphs), or ``None`` when it has
+    none or one cannot be told apart by a stable class.
+
+    >>> page = Selector(text='<article><p>One two three four five.</p>'
+    ...                      '<p class="tools">Share: email | print</p></article>')
+    >>> without_strays(page, "article > p", "One two three four five.")
+    'article > p:not(.tools)'
+    """
+    held = set(shingles(body))
+    parts = []
+    for part in (p.strip() for p in candidate.split(",")):
+        strays: set[str] = set()
+        for node in selector.css(part):
+            bag = shingles(text_of(node.root))
+            size = sum(bag.values())
+            if size and sum(n for s, n in bag.items() if s in held) < BODY_COVER * size:
+                named = [c for c in (node.root.get("class") or "").split() if stable_token(c)]
+                if not named:
+                    return None
+                strays.add(named[0])
+        parts.append(part + "".join(f":not(.{name})" for name in sorted(strays)))
+    refined = ", ".join(parts)
+    return refined if refined != ", ".join(p.strip() for p in candidate.split(",")) else None
 
 
 def _container_selectors(anchor: str, leaves: Counter[tuple[str, bool]]) -> list[str]:
