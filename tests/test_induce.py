@@ -10,9 +10,9 @@ from scrapy.http import HtmlResponse
 
 from crawler.extract.site import SiteExtractor
 from crawler.sites import parse_site
+from crawler.sites.onboard.agreement import body_f1
 from crawler.sites.onboard.check import check_site, format_checks
 from crawler.sites.onboard.induce import (
-    body_f1,
     declaration_selectors,
     induce,
     induce_samples,
@@ -84,6 +84,7 @@ def page(
     )
     body = "".join(f"<p>{p}</p>" for p in item.paragraphs[:5])
     body += "<h2>What happens next</h2>" + "".join(f"<p>{p}</p>" for p in item.paragraphs[5:])
+    body += '<p class="share">Share this story: email | print</p>'
     html = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>{item.title} | Daily Ledger</title>
 <script type="application/ld+json">{json_ld(item, ld_byline)}</script></head><body>
@@ -104,7 +105,7 @@ def test_induction_finds_the_templates_selectors_and_they_extract_a_new_page() -
     induction = induce([page(story(n)) for n in range(4)])
     rules = induction.rules
     assert rules["title"].selectors == ("h1.story-title",)
-    assert rules["body"].selectors == ("div.story-body > p",)
+    assert rules["body"].selectors == ("div.story-body > p:not(.share)",)
     assert rules["published"].selectors == ("time.published::attr(datetime)",)
     assert rules["authors"].selectors[0] in ("p.byline", "a[rel='author']")
     assert all((r.agreed, r.tried) == (4, 4) for r in rules.values())
@@ -117,6 +118,7 @@ def test_induction_finds_the_templates_selectors_and_they_extract_a_new_page() -
     assert article["authors"] == list(expected.authors)
     assert article["published"].startswith(expected.day)
     assert body_f1(sample(fresh).generic["body"], article["body"]) >= 0.95
+    assert "Share this story" not in article["body"]  # the generic body leaves it out too
     assert all(article["provenance"][f] == "selector" for f in ("title", "body", "authors"))
 
 

@@ -27,15 +27,19 @@ _IDENT = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
 _SEGMENT = re.compile(r"[-_]+")
 _CAMEL_WORDS = re.compile(r"^[A-Za-z][a-z0-9]*(?:[A-Z][a-z0-9]{3,})*$")
 _DIGIT_LETTER = re.compile(r"\d[A-Za-z]|[A-Za-z]\d[A-Za-z]")
-# Utility classes (Tailwind, Bootstrap) and states: how an element looks or is, not what it is.
+# Utility classes (Tailwind, Bootstrap) and states: how an element looks or is, not what it
+# is; and class names that CSS-in-JS tools generate.
 _PRESENTATIONAL = re.compile(
     r"^(?:-?(?:[mp][trblxy]?|gap|space-[xy]|[wh]|min-[wh]|max-[wh]|text|bg|font|leading"
     r"|tracking|border|rounded|shadow|z|top|left|right|bottom|inset|grid-cols|col|col-span"
     r"|row-span|flex|items|justify|self|order|opacity|overflow|d|float|sm|md|lg|xl|xs)-.*"
     r"|relative|absolute|fixed|sticky|static|flex|grid|block|inline|inline-block|hidden"
     r"|container|row|clearfix|prose|truncate|italic|uppercase|lowercase|capitalize|underline"
-    r"|active|selected|current|open|visible|show|fade|(?:is|has|js)-.*)$"
+    r"|active|selected|current|open|visible|show|fade|(?:is|has|js)-.*"
+    r"|(?:sc|css|jsx|svelte|emotion)-.*)$"  # and the prefixes of generated class names
 )
+_NUMBERED = re.compile(r"^([A-Za-z][A-Za-z-]*[-_])\d{1,3}$")
+_SEMANTIC = frozenset({"article", "main"})
 _SKIPPED = frozenset({"script", "style", "noscript", "svg", "template", "head", "iframe"})
 BLOCKS = frozenset(
     {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "ul", "ol",
@@ -61,6 +65,8 @@ def stable_token(token: str) -> bool:
     [False, False, False, False, False]
     >>> [stable_token(t) for t in ("col-md-8", "mt-0", "text-24", "relative", "active", "tm77")]
     [False, False, False, False, False, False]
+    >>> stable_token("sc-dHwsjl"), stable_token("jsx-logo")
+    (False, False)
     """
     if not _IDENT.match(token) or len(token) > 40 or _PRESENTATIONAL.match(token):
         return False
@@ -88,16 +94,24 @@ def _hashy(segment: str) -> bool:
 def own_selectors(element: lxml_html.HtmlElement) -> list[str]:
     """The element's stable CSS descriptions, most specific first, the bare tag last.
 
+    An attribute numbered per item (``data-testid="paragraph-3"``) is described by its
+    prefix, which every item shares.
+
     >>> page = lxml_html.fromstring('<div><h1 id="hl" class="title post-1234">T</h1></div>')
     >>> own_selectors(page.find(".//h1"))
     ['h1#hl', 'h1.title', 'h1']
+    >>> own_selectors(lxml_html.fromstring('<div data-testid="paragraph-3">T</div>'))
+    ["div[data-testid^='paragraph-']", 'div']
     """
     tag = str(element.tag)
     found = []
     if (ident := element.get("id")) and stable_token(ident):
         found.append(f"{tag}#{ident}")
     for attribute in _ATTRIBUTES:
-        if (value := element.get(attribute)) and stable_token(value):
+        value = element.get(attribute) or ""
+        if numbered := _NUMBERED.match(value):
+            found.append(f"{tag}[{attribute}^='{numbered[1]}']")
+        elif value and stable_token(value):
             found.append(f"{tag}[{attribute}='{value}']")
     classes = [c for c in (element.get("class") or "").split() if stable_token(c)]
     found.extend(f"{tag}.{c}" for c in dict.fromkeys(classes[:4]))
@@ -106,13 +120,17 @@ def own_selectors(element: lxml_html.HtmlElement) -> list[str]:
 
 def anchors(element: lxml_html.HtmlElement) -> Iterator[tuple[str, int]]:
     """Stable descriptions of the element's ancestors with a stable id, class or
-    attribute, with how many levels up each is (``body`` and ``html`` are no anchor)."""
+    attribute, or an ``<article>`` or ``<main>`` of any name, with how many levels up each
+    is (``body`` and ``html`` are no anchor)."""
     parent = element.getparent()
     for level in range(1, _ANCESTOR_LEVELS + 1):
         if parent is None or parent.tag in ("body", "html"):
             return
-        for description in own_selectors(parent)[:-1][:2]:
+        described = own_selectors(parent)
+        for description in described[:-1][:2]:
             yield description, level
+        if parent.tag in _SEMANTIC:
+            yield described[-1], level
         parent = parent.getparent()
 
 
@@ -267,17 +285,46 @@ def body_candidates(selector: Selector, body: str) -> list[str]:
     cover: Counter[str] = Counter()
     leaves: dict[str, Counter[tuple[str, bool]]] = {}
     for element, size in blocks:
-        if (leaf := _leaf(element)) is None:
-            continue
+        named = _leaf(element)
         for anchor, level in anchors(element):
-            cover[anchor] += size
-            leaves.setdefault(anchor, Counter())[(leaf, level == 1)] += size
+            # an unnamed block only as a child: a descendant ``div`` would match its parents
+            if (leaf := named or (str(element.tag) if level == 1 else None)) is not None:
+                cover[anchor] += size
+                leaves.setdefault(anchor, Counter())[(leaf, level == 1)] += size
     found: list[str] = []
     for anchor, covered in cover.most_common(6):
         if covered >= 0.5 * total:
             found.extend(_container_selectors(anchor, leaves[anchor]))
     found.extend(_class_selectors(blocks))
-    return list(dict.fromkeys(found))
+    refined = [r for r in (without_strays(selector, c, body) for c in found) if r]
+    return list(dict.fromkeys(refined + found))
+
+
+def without_strays(selector: Selector, candidate: str, body: str) -> str | None:
+    """``candidate`` with ``:not(.class)`` for the matches the generic ``body`` does not
+    hold (a share line, a "read also" box among the paragraphs), or ``None`` when it has
+    none or one cannot be told apart by a stable class.
+
+    >>> page = Selector(text='<article><p>One two three four five.</p>'
+    ...                      '<p class="tools">Share: email | print</p></article>')
+    >>> without_strays(page, "article > p", "One two three four five.")
+    'article > p:not(.tools)'
+    """
+    held = set(shingles(body))
+    parts = []
+    for part in (p.strip() for p in candidate.split(",")):
+        strays: set[str] = set()
+        for node in selector.css(part):
+            bag = shingles(text_of(node.root))
+            size = sum(bag.values())
+            if size and sum(n for s, n in bag.items() if s in held) < BODY_COVER * size:
+                named = [c for c in (node.root.get("class") or "").split() if stable_token(c)]
+                if not named:
+                    return None
+                strays.add(named[0])
+        parts.append(part + "".join(f":not(.{name})" for name in sorted(strays)))
+    refined = ", ".join(parts)
+    return refined if refined != ", ".join(p.strip() for p in candidate.split(",")) else None
 
 
 def _container_selectors(anchor: str, leaves: Counter[tuple[str, bool]]) -> list[str]:

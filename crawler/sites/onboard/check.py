@@ -6,7 +6,7 @@ report. For each field of :data:`crawler.sites.onboard.induce.FIELDS`:
 
 * the declared selectors' own value on each page (provenance ``selector``, not the
   generic fallback) is compared with the generic extractor's value, by the induction's
-  rules (:func:`crawler.sites.onboard.induce.agrees`): how many pages agreed, of how
+  rules (:func:`crawler.sites.onboard.agreement.agrees`): how many pages agreed, of how
   many tried;
 * selector induction runs on the same pages, so each field also shows the selector that
   would hold now (with its held-out agreement), or why it would stay generic.
@@ -25,16 +25,15 @@ from scrapy.http import TextResponse
 
 from crawler.extract.site import SiteExtractor
 from crawler.sites import Site
+from crawler.sites.onboard.agreement import Verdict, verdict
 from crawler.sites.onboard.induce import (
     FIELDS,
     KEEP_SHARE,
     FieldRule,
     Induction,
     Sample,
-    Verdict,
     induce_samples,
     sample,
-    verdict,
 )
 
 
@@ -128,6 +127,8 @@ def _field_lines(check: FieldCheck) -> list[str]:
     if check.declared:
         shown = " | ".join(check.declared)
         head += f" {check.agreed} of {check.tried} pages agree ({check.matched} matched): {shown}"
+    elif check.proposed is None:
+        return [f"{head} no selector declared, none found: {check.reason}"]
     else:
         head += " no selector declared"
     if check.status == "holds" and check.proposed and check.proposed.selectors == check.declared:

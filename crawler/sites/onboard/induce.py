@@ -5,22 +5,29 @@
 1. extracts every page generically (:mod:`crawler.extract.generic`): that value is the
    target;
 2. collects candidate selectors from each page (:mod:`crawler.sites.onboard.candidates`:
-   meta tags, headings and other elements with stable ids or classes, ``datetime``
-   attributes, bylines, the body's container as ``div.x > p, div.x > h2``);
+   the meta tags that hold the field, headings and other elements with stable ids or
+   classes, ``datetime`` attributes, bylines, the body's container as
+   ``div.x > p, div.x > h2``);
 3. runs every candidate through the site extractor's selector step
    (:meth:`crawler.extract.site.SiteExtractor.declared`, so with the loader's
    processors, as a crawl would) on every page and notes where it agrees with the
-   generic value (:func:`agrees`: title, lead and section exact, dates the same day,
-   authors the same names, body 4-gram F1 >= :data:`BODY_AGREEMENT`);
-4. picks the candidate that agrees on the most pages, and validates the picking on
-   held-out pages: each page in turn is left out, a candidate is picked from the
-   others' candidates and agreements, and checked on the page left out. A field keeps
-   its selector when it held on at least :data:`KEEP_SHARE` of those pages; otherwise it
-   stays with the generic extractor, with a one-line reason.
+   generic value (:mod:`crawler.sites.onboard.agreement`: title, lead and section exact,
+   dates the same day, authors the same names, body 4-gram F1 >= 0.95);
+4. picks the candidate that agrees on the most pages (fewest disagreements counted
+   against it; ties go to the stabler kind of selector, :func:`cost`), then, for pages it
+   leaves empty (another template), the best candidate there: a chain of up to
+   :data:`MAX_CHAIN`, tried in turn as a declaration's list is;
+5. validates the picking on held-out pages: each page in turn is left out, a chain is
+   picked from the other pages' candidates and agreements alone and checked on the page
+   left out. A field keeps its chain when it held on at least :data:`KEEP_SHARE` of those
+   pages; otherwise it stays with the generic extractor, with a one-line reason.
+
+Authors and dates that every sample page has in its JSON-LD stay generic: the generic
+fallback reads JSON-LD first, cheaply, and a declaration cannot write a JSON-LD path.
 
 With a single sample page nothing can be held out: a selector is then kept when it
 reproduces the generic value on that page, and only stable-looking selectors are ever
-candidates (no positions, no generated or per-article class names). Its
+candidates (no positions; no generated, per-article or presentational class names). Its
 :attr:`FieldRule.tried` is 0 and its :attr:`FieldRule.how` says so.
 """
 
@@ -29,19 +36,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
 from scrapy.http import TextResponse
 
-from crawler.eval.scoring import (
-    authors_exact,
-    page_counts,
-    page_precision,
-    page_recall,
-    same_day,
-    title_exact,
-)
+from crawler.eval.scoring import same_day, title_exact
 from crawler.extract import metadata as meta
 from crawler.extract.generic import GenericPage, fill
 from crawler.extract.processors import compile_boilerplate
@@ -49,9 +48,9 @@ from crawler.extract.site import SiteExtractor
 from crawler.items import Article
 from crawler.sites import Site
 from crawler.sites.onboard import candidates as found_in
+from crawler.sites.onboard.agreement import BODY_AGREEMENT, Verdict, body_f1, verdict
 
 FIELDS = ("title", "body", "authors", "published", "modified", "lead", "section")
-BODY_AGREEMENT = 0.95
 KEEP_SHARE = 0.8
 MAX_CHAIN = 3  # selectors per field: one per template seen among the sample pages
 _WHAT = {
@@ -111,61 +110,11 @@ class Sample:
     generic: dict[str, Any]
 
 
-class Verdict(Enum):
-    """How a selector's value on one page compares with the generic value."""
-
-    AGREE = "agree"
-    DIFFER = "differ"  # both have a value, and they disagree
-    MISS = "miss"  # the generic extractor has a value, the selector none
-    NONE = "none"  # neither has a value: the page says nothing either way
-
-
 def sample(response: TextResponse, boilerplate: Sequence[str] = ()) -> Sample:
     """Extract one page generically (every field, thorough) as a :class:`Sample`."""
     article = Article(provenance={})
     fill(article, GenericPage(response, compile_boilerplate(boilerplate)))
     return Sample(response, dict(article))
-
-
-def body_f1(truth: str, predicted: str) -> float:
-    """4-gram shingle F1 of one page (the scorer's page precision and recall).
-
-    >>> body_f1("a b c d e f", "a b c d e f"), body_f1("a b c d", "w x y z")
-    (1.0, 0.0)
-    """
-    counts = page_counts(truth, predicted)
-    precision, recall = page_precision(*counts), page_recall(*counts)
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-
-
-def agrees(field: str, generic: Any, value: Any) -> bool:
-    """Whether a selector's ``value`` agrees with the ``generic`` value of ``field``.
-
-    >>> agrees("published", "2024-03-07T23:10:00-05:00", "2024-03-08T04:10:00Z")
-    True
-    >>> agrees("authors", ["Ann Lee", "Bo Li"], ["Bo Li"]), agrees("title", "A  b", "A b")
-    (False, True)
-    """
-    if field in ("published", "modified"):
-        return same_day(generic, value)
-    if field == "authors":
-        return authors_exact(list(generic), value)
-    if field == "body":
-        return body_f1(str(generic), str(value)) >= BODY_AGREEMENT
-    return title_exact(str(generic), str(value))
-
-
-def verdict(field: str, generic: Any, value: Any) -> Verdict:
-    """Compare one page's selector ``value`` with its ``generic`` value.
-
-    >>> verdict("title", "A", None), verdict("title", None, None), verdict("title", None, "A")
-    (<Verdict.MISS: 'miss'>, <Verdict.NONE: 'none'>, <Verdict.DIFFER: 'differ'>)
-    """
-    if not value:
-        return Verdict.MISS if generic else Verdict.NONE
-    if not generic:
-        return Verdict.DIFFER
-    return Verdict.AGREE if agrees(field, generic, value) else Verdict.DIFFER
 
 
 def induced_site(
@@ -318,7 +267,7 @@ def tabulate(
 
 
 def _quality(field: str, generic: Any, value: Any) -> float:
-    """A tie-breaker between agreeing candidates: the body's F1, 1 or 0 otherwise."""
+    """A tie-breaker between agreeing candidates: the body's F1 (0 for other fields)."""
     if field == "body" and generic and value:
         return body_f1(str(generic), str(value))
     return 0.0
