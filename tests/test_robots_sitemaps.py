@@ -29,7 +29,7 @@ def test_a_sitemap_named_only_in_robots_txt_is_read(
     with generated("valley", tmp_path / "site") as (origin, truth):
         text = DECLARATION.format(origin=origin, robots=robots)
         (sites / "valley.toml").write_text(text, encoding="utf-8")
-        result = run_cli("crawl", "valley", "--db", str(db), "-s", f"NEWSDESK_SITES_DIR={sites}",
+        result = run_cli("crawl", "valley", "--db", str(db), "--sites-dir", str(sites),
                          "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     titles = {row["title"] for row in query(db, "select title from articles")}

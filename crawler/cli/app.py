@@ -23,6 +23,22 @@ db_option = click.option(
 )
 
 
+sites_dir_option = click.option(
+    "--sites-dir", type=click.Path(file_okay=False), help="Extra folder of site declarations."
+)
+base_url_option = click.option(
+    "--base-url", help="Fetch the site from this mirror, e.g. http://127.0.0.1:8000."
+)
+overrides_option = click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting (repeatable).",
+)
+
+
 def fail(message: str) -> click.ClickException:
     """A one-line error for the user: printed as ``Error: message``, exit status 1."""
     return click.ClickException(message)

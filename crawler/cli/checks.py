@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import click
 from scrapy.settings import Settings
 
 from crawler.cli.app import fail
@@ -27,6 +28,18 @@ def _kind(default: Any) -> str | None:
     if isinstance(default, int | float):
         return "a number"  # Scrapy reads many integer defaults as floats (DOWNLOAD_DELAY)
     return None
+
+
+def parse_overrides(overrides: tuple[str, ...], defaults: Settings) -> dict[str, str]:
+    """The ``-s NAME=VALUE`` pairs as a dict, each checked by :func:`check_overrides`."""
+    values: dict[str, str] = {}
+    for pair in overrides:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="-s")
+        values[name] = value
+    check_overrides(values, defaults)
+    return values
 
 
 def check_overrides(values: dict[str, str], defaults: Settings) -> None:

@@ -9,8 +9,16 @@ from typing import Any
 import click
 from scrapy.settings import Settings
 
-from crawler.cli.app import CONTEXT, db_option, fail, main
-from crawler.cli.checks import check_base_url, check_log_file, check_overrides
+from crawler.cli.app import (
+    CONTEXT,
+    base_url_option,
+    db_option,
+    fail,
+    main,
+    overrides_option,
+    sites_dir_option,
+)
+from crawler.cli.checks import check_base_url, check_log_file, parse_overrides
 from crawler.ops.lock import CrawlLock, LockHeld
 from crawler.ops.logs import KEEP_LOGS, logs_folder, new_log, prune_logs
 from crawler.ops.run import CrawlResult, check_url, project_settings, read_urls, run_crawl, run_urls
@@ -27,7 +35,7 @@ from store.db import DatabaseError, open_db
     "--urls-file", type=click.Path(dir_okay=False), help="A file of article URLs, one a line."
 )
 @db_option
-@click.option("--base-url", help="Fetch the site from this mirror, e.g. http://127.0.0.1:8000.")
+@base_url_option
 @click.option("--log-level", default="INFO", show_default=True, help="Scrapy log level.")
 @click.option(
     "--log-file",
@@ -41,14 +49,8 @@ from store.db import DatabaseError, open_db
     show_default=True,
     help="--all: keep this many of the newest logs in output/logs, delete older ones.",
 )
-@click.option(
-    "-s",
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override a Scrapy setting (repeatable).",
-)
+@sites_dir_option
+@overrides_option
 def crawl(
     site: str | None,
     all_sites: bool,
@@ -59,6 +61,7 @@ def crawl(
     log_level: str,
     log_file: str | None,
     keep_logs: int,
+    sites_dir: str | None,
     overrides: tuple[str, ...],
 ) -> None:
     """Crawl one declared SITE, every nightly site (--all), or article pages of any
@@ -77,7 +80,7 @@ def crawl(
         raise fail("give --all alone, without a SITE or URLs")
     check_base_url(base_url)
     pages = [] if all_sites else page_urls(site, urls, urls_file)
-    settings = crawl_settings(db_path, log_level, overrides)
+    settings = crawl_settings(db_path, log_level, overrides, sites_dir)
     logs_dir = None
     if all_sites:
         sites = [name for name, s in _declared(settings).items() if s.nightly]
@@ -138,15 +141,14 @@ def page_urls(site: str | None, urls: tuple[str, ...], urls_file: str | None) ->
         raise fail(str(exc)) from None
 
 
-def crawl_settings(db_path: str, log_level: str, overrides: tuple[str, ...]) -> Settings:
+def crawl_settings(
+    db_path: str, log_level: str, overrides: tuple[str, ...], sites_dir: str | None = None
+) -> Settings:
     """Project settings for a crawl into ``db_path``; checks the database opens first."""
     values: dict[str, Any] = {"NEWSDESK_DB_PATH": db_path, "LOG_LEVEL": log_level.upper()}
-    for pair in overrides:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="-s")
-        values[name] = value
-    check_overrides(values, project_settings())
+    if sites_dir:
+        values["NEWSDESK_SITES_DIR"] = sites_dir
+    values |= parse_overrides(overrides, project_settings())
     try:
         open_db(db_path).close()
     except DatabaseError as exc:

@@ -8,23 +8,18 @@ from pathlib import Path
 import click
 from scrapy.settings import Settings
 
-from crawler.cli.app import CONTEXT, fail, main
-from crawler.cli.checks import check_base_url, check_overrides
+from crawler.cli.app import (
+    CONTEXT,
+    base_url_option,
+    fail,
+    main,
+    overrides_option,
+    sites_dir_option,
+)
+from crawler.cli.checks import check_base_url, parse_overrides
 from crawler.ops.run import check_url, project_settings
 from crawler.sites import Site, SiteError, load_sites
 from crawler.sites.onboard.declaration import NAME, Destination, default_name
-
-sites_dir_option = click.option(
-    "--sites-dir", type=click.Path(file_okay=False), help="Extra folder of site declarations."
-)
-overrides_option = click.option(
-    "-s",
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override a Scrapy setting (repeatable).",
-)
 
 
 @main.group(invoke_without_command=True, context_settings=CONTEXT)
@@ -52,14 +47,7 @@ def settings_for(overrides: tuple[str, ...]) -> Settings:
     """Onboarding settings with the ``-s NAME=VALUE`` overrides checked and applied."""
     from crawler.sites.onboard.fetch import onboard_settings
 
-    values: dict[str, str] = {}
-    for pair in overrides:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="-s")
-        values[name] = value
-    check_overrides(values, project_settings())
-    return onboard_settings(values)
+    return onboard_settings(parse_overrides(overrides, project_settings()))
 
 
 @sites.command(context_settings=CONTEXT)
@@ -74,7 +62,7 @@ def settings_for(overrides: tuple[str, ...]) -> Settings:
 )
 @sites_dir_option
 @click.option("--dry-run", is_flag=True, help="Print the declaration; write nothing.")
-@click.option("--base-url", help="Fetch the site from this mirror, e.g. http://127.0.0.1:8000.")
+@base_url_option
 @overrides_option
 def add(
     url: str,
@@ -114,7 +102,7 @@ def add(
         return
     for path in declared.write():
         click.echo(f"Wrote {_shown(path)}")
-    how = f" -s NEWSDESK_SITES_DIR={sites_dir}" if sites_dir else ""
+    how = f" --sites-dir {sites_dir}" if sites_dir else ""
     click.echo(f"Crawl it: newsdesk crawl {name}{how}")
 
 
@@ -150,7 +138,7 @@ def _shown(path: Path) -> str:
     help="Current article pages to check on.",
 )
 @sites_dir_option
-@click.option("--base-url", help="Fetch the site from this mirror, e.g. http://127.0.0.1:8000.")
+@base_url_option
 @overrides_option
 def check(
     name: str, sample: int, sites_dir: str | None, base_url: str | None, overrides: tuple[str, ...]
