@@ -74,22 +74,21 @@ def invoke(*args: str) -> Invoked:
         result = CliRunner().invoke(main, list(args), prog_name="newsdesk")
     finally:
         logging.getLogger().removeHandler(handler)
-    stderr = result.stderr + handler.text
+    stderr = result.stderr
     if result.exc_info is not None and not isinstance(result.exception, SystemExit):
         stderr += "".join(traceback.format_exception(*result.exc_info))
     return Invoked(result.exit_code, result.stdout, stderr)
 
 
 class _StderrHandler(logging.Handler):
-    """Collects the WARNING and worse records a command logs, one line each."""
+    """Writes the WARNING and worse records a command logs to its stderr, one line each."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-        self.text = ""
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.text += self.format(record) + "\n"
+        sys.stderr.write(self.format(record) + "\n")  # the runner's stderr while it runs
 
 
 def assert_one_line_error(result: Ran, *needles: str) -> None:

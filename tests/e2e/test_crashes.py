@@ -23,7 +23,7 @@ import pytest
 from crawler.demo.server import SITE_DIR, SiteServer
 from store.db import open_db
 from tests.conftest import LOOPBACK, ROOT, demo_manifest
-from tests.test_nightly import crawl, declare, query
+from tests.e2e.test_nightly import crawl, declare, query
 
 ARTICLES = "select canonical_url, title, body, published from articles order by canonical_url"
 SLOW_WRITES = """create trigger slow_article_write after insert on articles begin

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, run_cli
-from tests.test_cli import assert_one_line_error
+from tests.conftest import FIXTURES, assert_one_line_error, run_cli
 
 BAD_DECLARATION = (FIXTURES / "faultsites" / "faulty.toml").read_text(encoding="utf-8")
 

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from crawler.eval.scoring import Tally, body_scores, page_counts
-from tests.conftest import FIXTURES, SHARED, run_cli
-from tests.test_cli import assert_one_line_error
+from tests.conftest import FIXTURES, SHARED, assert_one_line_error, run_cli
 
 SAMPLE = FIXTURES / "eval_sample"
 SCORER = SHARED / "evaldata" / "score.py"
