@@ -75,7 +75,7 @@ def invoke(*args: str) -> Invoked:
     finally:
         logging.getLogger().removeHandler(handler)
     stderr = result.stderr
-    if result.exc_info is not None and not isinstance(result.exception, SystemExit):
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
         stderr += "".join(traceback.format_exception(*result.exc_info))
     return Invoked(result.exit_code, result.stdout, stderr)
 

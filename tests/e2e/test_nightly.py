@@ -16,7 +16,7 @@ import pytest
 
 from crawler.demo.server import SITE_DIR, SiteServer
 from crawler.ops.lock import CrawlLock
-from tests.conftest import LOOPBACK, ROOT, demo_manifest, query, run_cli
+from tests.conftest import LOOPBACK, ROOT, demo_manifest, invoke, query, run_cli
 
 DECLARED = "http://loopback-ledger.test"
 DEMO_TOML = (ROOT / "crawler/sites/demo.toml").read_text(encoding="utf-8")
@@ -187,7 +187,7 @@ def test_drift_marks_the_run_degraded_and_names_the_field(tmp_path: Path, site_c
     # The generic fallback still finds the authors (JSON-LD), but the drift is reported.
     assert "ALERT authors found by the site selectors 0% (usually 82%)" in broken.stderr
     assert "run `newsdesk sites check demo`" in broken.stderr  # the command that finds the repair
-    history = run_cli("runs", "demo", "--db", str(db))
+    history = invoke("runs", "demo", "--db", str(db))
     assert history.returncode == 0
     assert history.stdout.splitlines()[0].split()[3] == "degraded"
 
@@ -287,7 +287,7 @@ def _count(db: Path) -> int:
 
 
 def test_schedule_prints_cron_and_systemd_units(tmp_path: Path) -> None:
-    result = run_cli("schedule", "--time", "03:15", "--db", "output/news.db")
+    result = invoke("schedule", "--time", "03:15", "--db", "output/news.db")
     assert result.returncode == 0
     lines = result.stdout.splitlines()
     cron = next(line for line in lines if line.startswith("15 3 * * * "))
@@ -296,16 +296,11 @@ def test_schedule_prints_cron_and_systemd_units(tmp_path: Path) -> None:
     assert "ExecStart=" in result.stdout and "Type=oneshot" in result.stdout
 
 
-def test_schedule_install_writes_user_units(tmp_path: Path) -> None:
-    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path)}
-    result = subprocess.run(
-        [sys.executable, "-m", "crawler", "schedule", "--install", "--time", "1:00"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-    )
+def test_schedule_install_writes_user_units(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    result = invoke("schedule", "--install", "--time", "1:00")
     assert result.returncode == 0, result.stderr
     units = tmp_path / "systemd" / "user"
     assert "OnCalendar=*-*-* 01:00:00" in (units / "newsdesk-crawl.timer").read_text()
@@ -313,18 +308,18 @@ def test_schedule_install_writes_user_units(tmp_path: Path) -> None:
 
 
 def test_schedule_rejects_a_bad_time() -> None:
-    result = run_cli("schedule", "--time", "25:99")
+    result = invoke("schedule", "--time", "25:99")
     assert result.returncode == 2 and "HH:MM" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_runs_on_a_database_without_runs(tmp_path: Path) -> None:
     db = tmp_path / "empty.db"
-    assert run_cli("schedule", "--db", str(db)).returncode == 0  # does not create it
+    assert invoke("schedule", "--db", str(db)).returncode == 0  # does not create it
     assert not db.exists()
     from store.db import open_db
 
     open_db(db).close()
-    result = run_cli("runs", "--db", str(db))
+    result = invoke("runs", "--db", str(db))
     assert result.returncode == 0 and result.stdout.strip() == "No runs recorded."
 
 
