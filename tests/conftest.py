@@ -31,7 +31,7 @@ class Ran(Protocol):
     """What a test reads of a finished command, however it was run."""
 
     @property
-    def returncode(self) -> int | Any: ...
+    def returncode(self) -> int: ...
     @property
     def stdout(self) -> str: ...
     @property
@@ -76,7 +76,7 @@ def invoke(*args: str) -> Invoked:
         logging.getLogger().removeHandler(handler)
     stderr = result.stderr
     if result.exception is not None and not isinstance(result.exception, SystemExit):
-        stderr += "".join(traceback.format_exception(*result.exc_info))
+        stderr += "".join(traceback.format_exception(result.exception))
     return Invoked(result.exit_code, result.stdout, stderr)
 
 
@@ -112,7 +112,10 @@ def query(db: Path, sql: str) -> list[sqlite3.Row]:
 
 def demo_manifest() -> list[dict[str, Any]]:
     """The demo site's real articles, as its authors listed them."""
-    return json.loads((SITE_DIR / "MANIFEST.json").read_text(encoding="utf-8"))
+    manifest: list[dict[str, Any]] = json.loads(
+        (SITE_DIR / "MANIFEST.json").read_text(encoding="utf-8")
+    )
+    return manifest
 
 
 @pytest.fixture(scope="session")
