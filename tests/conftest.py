@@ -135,8 +135,13 @@ class DemoCrawl:
     result: subprocess.CompletedProcess[str]
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _digest(db: Path) -> str:
+    """The database file's content, with its write-ahead log if one is left."""
+    digest = hashlib.sha256(db.read_bytes())
+    wal = db.with_name(db.name + "-wal")
+    if wal.exists():
+        digest.update(wal.read_bytes())
+    return digest.hexdigest()
 
 
 @pytest.fixture(scope="session")
