@@ -3,7 +3,7 @@
 ``python -m tests.faultserver [--port 0] [--log FILE]`` prints
 ``serving faults at http://127.0.0.1:PORT/`` once it listens; :class:`FaultServer`
 runs it as a subprocess. Each fault is one path (see ``FAULTS`` in
-tests/test_faults.py for what the crawler must make of each); ``GOOD`` lists
+tests/e2e/test_faults.py for what the crawler must make of each); ``GOOD`` lists
 the articles that must be stored. The site is declared in
 tests/fixtures/faultsites/faulty.toml.
 """

@@ -97,7 +97,7 @@ class RetryAfterMiddleware(RetryMiddleware):
     def pause(self, slot: Slot, wait: float) -> None:
         """Hold the slot's queue for ``wait`` seconds, the way Scrapy's downloader holds it
         between delayed requests (``slot.latercall``, then ``Downloader._latercall``: its
-        internals, checked by tests/test_faults.py).
+        internals, checked by tests/e2e/test_faults.py).
 
         The pause counts as the slot's last request (``lastseen``), so a pending pause or
         download delay that ends later is never shortened and the downloader does not

@@ -3,7 +3,7 @@
 The TOML is validated like any declaration (:func:`crawler.sites.parse_site`)
 before anything is written. The golden page is one sample article saved as
 UTF-8, with the article the site's own extractor makes of it as the expected
-JSON (the format ``tests/test_golden_sites.py`` reads).
+JSON (the format ``tests/golden/test_golden_sites.py`` reads).
 """
 
 from __future__ import annotations

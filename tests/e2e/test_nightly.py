@@ -16,7 +16,7 @@ import pytest
 
 from crawler.demo.server import SITE_DIR, SiteServer
 from crawler.ops.lock import CrawlLock
-from tests.conftest import LOOPBACK, ROOT, demo_manifest, query, run_cli
+from tests.conftest import LOOPBACK, ROOT, demo_manifest, invoke, query, run_cli
 
 DECLARED = "http://loopback-ledger.test"
 DEMO_TOML = (ROOT / "crawler/sites/demo.toml").read_text(encoding="utf-8")
@@ -95,15 +95,16 @@ def site_copy(tmp_path: Path) -> Path:
 
 
 def test_second_night_stores_new_versions_changed_and_records_removed(
-    tmp_path: Path, site_copy: Path
+    tmp_path: Path, site_copy: Path, crawled_db: Path
 ) -> None:
     db, log = tmp_path / "news.db", tmp_path / "access.log"
+    shutil.copy(crawled_db, db)
     changed = "news/2026/11/24/hilltop-telescope-spots-rare-triple-star-eclipse.html"
     removed = "news/2026/11/09/ferry-operator-orders-three-electric-vessels.html"
     added = "news/2026/11/26/night-ferry-returns.html"
     revisit_all = ("-s", "NEWSDESK_REVISIT_DAYS=100000")
     with SiteServer(site_copy, log=log) as server:
-        assert crawl(db, "demo", server, *revisit_all).returncode == 0
+        # The first night was the session's crawl of the demo site (a copy of its database).
         # The site changes overnight: one story edited, one deleted, one published.
         page = site_copy / changed
         page.write_text(
@@ -160,12 +161,11 @@ def test_second_night_stores_new_versions_changed_and_records_removed(
 
 
 def test_stored_articles_outside_the_revisit_window_are_not_requested(
-    tmp_path: Path, site_copy: Path
+    tmp_path: Path, site_copy: Path, crawled_db: Path
 ) -> None:
     db, log = tmp_path / "news.db", tmp_path / "access.log"
-    with SiteServer(site_copy, log=log) as server:
-        assert crawl(db, "demo", server).returncode == 0
-        log.write_text("")
+    shutil.copy(crawled_db, db)
+    with SiteServer(site_copy, log=log) as server:  # the first crawl is the session's
         again = crawl(db, "demo", server, "-s", "NEWSDESK_REVISIT_DAYS=0")
     assert again.returncode == 0
     stored = {e["path"] for e in demo_manifest()}
@@ -173,11 +173,14 @@ def test_stored_articles_outside_the_revisit_window_are_not_requested(
     assert f"{len(stored) + 1} already stored" in again.stdout  # + the tracking-link variant
 
 
-def test_drift_marks_the_run_degraded_and_names_the_field(tmp_path: Path, site_copy: Path) -> None:
+def test_drift_marks_the_run_degraded_and_names_the_field(
+    tmp_path: Path, site_copy: Path, crawled_db: Path
+) -> None:
     db = tmp_path / "news.db"
+    shutil.copy(crawled_db, db)  # the first of three usual runs: the session's crawl
     full = ("-s", "NEWSDESK_INCREMENTAL=False")
     with SiteServer(site_copy) as server:
-        for _ in range(3):
+        for _ in range(2):
             assert crawl(db, "demo", server, *full).returncode == 0
         for page in (site_copy / "news").rglob("*.html"):  # a redesign renames the byline
             page.write_text(page.read_text().replace('class="author"', 'class="writer"'))
@@ -187,7 +190,7 @@ def test_drift_marks_the_run_degraded_and_names_the_field(tmp_path: Path, site_c
     # The generic fallback still finds the authors (JSON-LD), but the drift is reported.
     assert "ALERT authors found by the site selectors 0% (usually 82%)" in broken.stderr
     assert "run `newsdesk sites check demo`" in broken.stderr  # the command that finds the repair
-    history = run_cli("runs", "demo", "--db", str(db))
+    history = invoke("runs", "demo", "--db", str(db))
     assert history.returncode == 0
     assert history.stdout.splitlines()[0].split()[3] == "degraded"
 
@@ -240,11 +243,12 @@ def test_crawl_all_crawls_every_nightly_site_and_logs_to_a_file(tmp_path: Path) 
     assert {r[0] for r in query(db, "select site from crawl_runs")} == {"alpha", "beta"}
 
 
-def test_sigkill_mid_crawl_then_rerun_equals_an_uninterrupted_crawl(tmp_path: Path) -> None:
-    clean, killed = tmp_path / "clean.db", tmp_path / "killed.db"
+def test_sigkill_mid_crawl_then_rerun_equals_an_uninterrupted_crawl(
+    tmp_path: Path, crawled_db: Path
+) -> None:
+    clean, killed = crawled_db, tmp_path / "killed.db"  # the session's uninterrupted crawl
     small_batches = ("-s", "NEWSDESK_STORE_BATCH_SIZE=2", "-s", "CONCURRENT_REQUESTS=2")
     with SiteServer(delay=0.15) as server:
-        assert crawl(clean, "demo", server, *small_batches).returncode == 0
         command = [
             sys.executable,
             "-m",
@@ -287,7 +291,7 @@ def _count(db: Path) -> int:
 
 
 def test_schedule_prints_cron_and_systemd_units(tmp_path: Path) -> None:
-    result = run_cli("schedule", "--time", "03:15", "--db", "output/news.db")
+    result = invoke("schedule", "--time", "03:15", "--db", "output/news.db")
     assert result.returncode == 0
     lines = result.stdout.splitlines()
     cron = next(line for line in lines if line.startswith("15 3 * * * "))
@@ -296,16 +300,11 @@ def test_schedule_prints_cron_and_systemd_units(tmp_path: Path) -> None:
     assert "ExecStart=" in result.stdout and "Type=oneshot" in result.stdout
 
 
-def test_schedule_install_writes_user_units(tmp_path: Path) -> None:
-    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path)}
-    result = subprocess.run(
-        [sys.executable, "-m", "crawler", "schedule", "--install", "--time", "1:00"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-    )
+def test_schedule_install_writes_user_units(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    result = invoke("schedule", "--install", "--time", "1:00")
     assert result.returncode == 0, result.stderr
     units = tmp_path / "systemd" / "user"
     assert "OnCalendar=*-*-* 01:00:00" in (units / "newsdesk-crawl.timer").read_text()
@@ -313,18 +312,18 @@ def test_schedule_install_writes_user_units(tmp_path: Path) -> None:
 
 
 def test_schedule_rejects_a_bad_time() -> None:
-    result = run_cli("schedule", "--time", "25:99")
+    result = invoke("schedule", "--time", "25:99")
     assert result.returncode == 2 and "HH:MM" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_runs_on_a_database_without_runs(tmp_path: Path) -> None:
     db = tmp_path / "empty.db"
-    assert run_cli("schedule", "--db", str(db)).returncode == 0  # does not create it
+    assert invoke("schedule", "--db", str(db)).returncode == 0  # does not create it
     assert not db.exists()
     from store.db import open_db
 
     open_db(db).close()
-    result = run_cli("runs", "--db", str(db))
+    result = invoke("runs", "--db", str(db))
     assert result.returncode == 0 and result.stdout.strip() == "No runs recorded."
 
 

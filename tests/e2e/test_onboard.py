@@ -26,7 +26,7 @@ from crawler.sites import Site as Declared
 from crawler.sites import load_site_file
 from crawler.sites.onboard.discover import feed_links
 from crawler.sites.onboard.patterns import article_rules, check, follow_rules, matching
-from tests.conftest import query, run_cli
+from tests.conftest import assert_one_line_error, query, run_cli
 from tests.onboard_sites import GENERATED, Site, generated, serve, write_site
 
 FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
@@ -117,14 +117,6 @@ def test_golden_page_gives_its_expected_article(onboarded: Onboarded) -> None:
 
 
 # -- Bad input ---------------------------------------------------------------------
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess[str], *needles: str) -> None:
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr + result.stdout
-    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-    for needle in needles:
-        assert needle in result.stderr
 
 
 def _page(body: str, head: str = "") -> str:

@@ -1,4 +1,5 @@
-"""search, show, stats and export through the real CLI, on a database filled by a real crawl."""
+"""search, show, stats and export through the real CLI (in this process, click's CliRunner), on
+the database one real crawl filled."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 
 from store.db import open_db
 from store.query import Filters, parse_when, search
-from tests.conftest import run_cli
+from tests.conftest import invoke
 
 MARROW = "http://loopback-ledger.test/news/2026/11/18/marrow-river-crests-at-record-height.html"
 ALL = "the"  # a word in every demo article
@@ -41,7 +42,7 @@ def copy_db(source: Path, target: Path) -> Path:
 
 
 def cli_json(*args: str) -> Any:
-    result = run_cli(*args)
+    result = invoke(*args)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -51,7 +52,7 @@ def search_json(db: Path, text: str, *options: str) -> list[dict[str, Any]]:
 
 
 def search_ids(db: Path, text: str) -> set[int]:
-    result = run_cli("search", text, "--db", str(db), "--format", "jsonl", "--limit", "100")
+    result = invoke("search", text, "--db", str(db), "--format", "jsonl", "--limit", "100")
     assert result.returncode in (0, 1) and "Traceback" not in result.stderr
     return {json.loads(line)["id"] for line in result.stdout.splitlines()}
 
@@ -70,13 +71,13 @@ def test_search_formats_agree(crawled_db: Path) -> None:
     as_json = search_json(crawled_db, "river OR storm")
     ids = [row["id"] for row in as_json]
     assert len(ids) >= 3
-    jsonl = run_cli("search", "river OR storm", "--db", db, "--limit", "100")  # piped: jsonl
+    jsonl = invoke("search", "river OR storm", "--db", db, "--limit", "100")  # piped: jsonl
     assert [json.loads(line)["id"] for line in jsonl.stdout.splitlines()] == ids
-    as_csv = run_cli("search", "river OR storm", "--db", db, "--limit", "100", "--format", "csv")
+    as_csv = invoke("search", "river OR storm", "--db", db, "--limit", "100", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
     assert [int(row["id"]) for row in rows] == ids
     assert json.loads(rows[0]["authors"]) == as_json[0]["authors"]
-    table = run_cli("search", "river OR storm", "--db", db, "--limit", "100", "--format", "table")
+    table = invoke("search", "river OR storm", "--db", db, "--limit", "100", "--format", "table")
     assert table.returncode == 0
     for row in as_json:
         assert row["title"].split()[0] in table.stdout
@@ -131,7 +132,7 @@ def test_search_plain_text_with_punctuation(crawled_db: Path) -> None:
     ],
 )
 def test_search_syntax_errors_exit_2(crawled_db: Path, text: str, message: str) -> None:
-    result = run_cli("search", text, "--db", str(crawled_db))
+    result = invoke("search", text, "--db", str(crawled_db))
     assert_clean_failure(result, 2)
     assert message in result.stderr
 
@@ -169,20 +170,20 @@ def test_search_relative_since(crawled_db: Path) -> None:
     cutoff = (datetime.now(UTC) - timedelta(days=40)).isoformat(timespec="seconds")
     expected = query(crawled_db, "select id from articles where published >= ?", (cutoff,))
     db = str(crawled_db)
-    result = run_cli("search", ALL, "--db", db, "--since", "40d", "--format", "json", "--limit=99")
+    result = invoke("search", ALL, "--db", db, "--since", "40d", "--format", "json", "--limit=99")
     found = json.loads(result.stdout) if result.returncode == 0 else []
     assert sorted(row["id"] for row in found) == sorted(row["id"] for row in expected)
 
 
 def test_search_filters_that_match_nothing(crawled_db: Path) -> None:
     for options in (("--site", "nosuchsite"), ("--lang", "fr"), ("--author", "%")):
-        result = run_cli("search", ALL, "--db", str(crawled_db), *options)
+        result = invoke("search", ALL, "--db", str(crawled_db), *options)
         assert_clean_failure(result, 1)
         assert "No articles match" in result.stderr
 
 
 def test_bad_time_is_a_usage_error(crawled_db: Path) -> None:
-    result = run_cli("search", ALL, "--db", str(crawled_db), "--since", "last tuesday")
+    result = invoke("search", ALL, "--db", str(crawled_db), "--since", "last tuesday")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "cannot read 'last tuesday' as a time" in result.stderr
 
@@ -197,13 +198,13 @@ def test_injection_attempts_leave_the_database_intact(
     db = copy_db(crawled_db, tmp_path / "news.db")
     before = query(db, "select count(*) as n from articles")[0]["n"]
     runs = [
-        run_cli("search", attack, "--db", str(db)),
-        run_cli("search", ALL, "--db", str(db), "--site", attack, "--author", attack),
-        run_cli("export", "--db", str(db), "--format", "jsonl", "--query", attack),
+        invoke("search", attack, "--db", str(db)),
+        invoke("search", ALL, "--db", str(db), "--site", attack, "--author", attack),
+        invoke("export", "--db", str(db), "--format", "jsonl", "--query", attack),
     ]
     if attack == ATTACKS[0]:
-        runs.append(run_cli("show", attack, "--db", str(db)))
-        runs.append(run_cli("stats", "--db", str(db), "--site", attack))
+        runs.append(invoke("show", attack, "--db", str(db)))
+        runs.append(invoke("stats", "--db", str(db), "--site", attack))
     for result in runs:
         assert "Traceback" not in result.stdout + result.stderr
         assert result.returncode in (0, 1, 2)
@@ -220,7 +221,7 @@ def test_injection_attempts_leave_the_database_intact(
 
 def test_show_by_id_prints_the_whole_article(crawled_db: Path) -> None:
     article = query(crawled_db, "select * from articles where canonical_url = ?", (MARROW,))[0]
-    result = run_cli("show", str(article["id"]), "--db", str(crawled_db))
+    result = invoke("show", str(article["id"]), "--db", str(crawled_db))
     assert result.returncode == 0, result.stderr
     flat = " ".join(result.stdout.split())
     assert article["title"] in flat
@@ -243,7 +244,7 @@ def test_show_by_any_known_url(crawled_db: Path) -> None:
 
 def test_show_unknown_article(crawled_db: Path) -> None:
     for ref in ("99999", "https://nowhere.test/a.html"):
-        result = run_cli("show", ref, "--db", str(crawled_db))
+        result = invoke("show", ref, "--db", str(crawled_db))
         assert_clean_failure(result, 1)
         assert f"no article with id or URL {ref!r}" in result.stderr
 
@@ -265,9 +266,9 @@ def test_show_versions_and_duplicates_both_ways(crawled_db: Path, tmp_path: Path
     assert shown["versions"][0]["title"] == "An earlier headline"
     other = cli_json("show", str(copy), "--db", str(db), "--format", "json")
     assert other["duplicate_of"]["id"] == original and other["duplicates"] == []
-    text = run_cli("show", str(original), "--db", str(db)).stdout
+    text = invoke("show", str(original), "--db", str(db)).stdout
     assert "An earlier headline" in text and "copy" in text
-    assert "duplicate of" in run_cli("show", str(copy), "--db", str(db)).stdout
+    assert "duplicate of" in invoke("show", str(copy), "--db", str(db)).stdout
 
 
 # stats ----------------------------------------------------------------------------------------
@@ -294,7 +295,7 @@ def test_stats_counts_per_site_and_day(crawled_db: Path) -> None:
 
 
 def test_stats_table_with_chart_and_latest_run(crawled_db: Path) -> None:
-    result = run_cli("stats", "--db", str(crawled_db), "--since", "2026-10-01", "--until",
+    result = invoke("stats", "--db", str(crawled_db), "--since", "2026-10-01", "--until",
                      "2026-11-30")
     assert result.returncode == 0, result.stderr
     assert "demo" in result.stdout and "finished" in result.stdout
@@ -323,12 +324,12 @@ def test_stats_shows_latest_run_per_site(crawled_db: Path, tmp_path: Path) -> No
         ("demo", "degraded"),
         ("eirns", "ok"),
     ]
-    text = run_cli("stats", "--db", str(db), "--site", "demo").stdout
+    text = invoke("stats", "--db", str(db), "--site", "demo").stdout
     assert "degraded" in text and "eirns" not in text and "no runs recorded" not in text
 
 
 def test_stats_rejects_an_empty_period(crawled_db: Path) -> None:
-    result = run_cli("stats", "--db", str(crawled_db), "--since", "2026-11-20", "--until",
+    result = invoke("stats", "--db", str(crawled_db), "--since", "2026-11-20", "--until",
                      "2026-11-01")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "starts (2026-11-20) after it ends (2026-11-01)" in result.stderr
@@ -339,14 +340,14 @@ def test_stats_rejects_an_empty_period(crawled_db: Path) -> None:
 
 def test_export_jsonl_and_csv(crawled_db: Path, tmp_path: Path) -> None:
     stored = {row["id"]: row for row in query(crawled_db, "select * from articles")}
-    lines = run_cli("export", "--db", str(crawled_db), "--format", "jsonl").stdout.splitlines()
+    lines = invoke("export", "--db", str(crawled_db), "--format", "jsonl").stdout.splitlines()
     exported = [json.loads(line) for line in lines]
     assert sorted(row["id"] for row in exported) == sorted(stored)
     for row in exported:
         assert row["body"] == stored[row["id"]]["body"]
         assert row["authors"] == json.loads(stored[row["id"]]["authors"])
     target = tmp_path / "articles.csv"
-    result = run_cli("export", "--db", str(crawled_db), "--format", "csv", "-o", str(target))
+    result = invoke("export", "--db", str(crawled_db), "--format", "csv", "-o", str(target))
     assert result.returncode == 0 and f"{len(stored)} articles written" in result.stderr
     with target.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -357,7 +358,7 @@ def test_export_jsonl_and_csv(crawled_db: Path, tmp_path: Path) -> None:
 
 def test_export_filters(crawled_db: Path) -> None:
     db = str(crawled_db)
-    out = run_cli("export", "--db", db, "--format", "jsonl", "--since", "2026-11-20",
+    out = invoke("export", "--db", db, "--format", "jsonl", "--since", "2026-11-20",
                   "--author", "lindqvist", "--query", "merger OR parking")
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert rows, out.stderr
@@ -371,11 +372,11 @@ def test_export_filters(crawled_db: Path) -> None:
 def test_export_refuses_to_overwrite_without_force(crawled_db: Path, tmp_path: Path) -> None:
     target = tmp_path / "out.jsonl"
     target.write_text("keep me\n")
-    result = run_cli("export", "--db", str(crawled_db), "--format", "jsonl", "-o", str(target))
+    result = invoke("export", "--db", str(crawled_db), "--format", "jsonl", "-o", str(target))
     assert_clean_failure(result, 1)
     assert "already exists (use --force" in result.stderr
     assert target.read_text() == "keep me\n"
-    forced = run_cli("export", "--db", str(crawled_db), "--format", "jsonl", "-o", str(target),
+    forced = invoke("export", "--db", str(crawled_db), "--format", "jsonl", "-o", str(target),
                      "--force")
     assert forced.returncode == 0
     assert json.loads(target.read_text().splitlines()[0])["id"]
@@ -384,7 +385,7 @@ def test_export_refuses_to_overwrite_without_force(crawled_db: Path, tmp_path: P
 
 def test_export_bad_syntax_leaves_no_file(crawled_db: Path, tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
-    result = run_cli("export", "--db", str(crawled_db), "--format", "csv", "--query", "x OR",
+    result = invoke("export", "--db", str(crawled_db), "--format", "csv", "--query", "x OR",
                      "-o", str(target))
     assert_clean_failure(result, 2)
     assert list(tmp_path.iterdir()) == []

@@ -1,7 +1,8 @@
 """Bad input at the edges: each mistake is one clear line on stderr and a non-zero exit.
 
 (Site declarations, unknown sites, a --db that is a directory, a missing database and
--s without '=' are covered in tests/test_cli.py and tests/test_sites.py.)
+-s without '=' are covered in tests/unit/test_cli.py and tests/unit/test_sites.py.)
+``crawl`` runs as a real process; the read-side commands run in this process (CliRunner).
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, run_cli
-from tests.test_cli import assert_one_line_error
+from tests.conftest import FIXTURES, assert_one_line_error, invoke, run_cli
 
 BAD_DECLARATION = (FIXTURES / "faultsites" / "faulty.toml").read_text(encoding="utf-8")
 
@@ -61,14 +61,14 @@ def test_bad_crawl_options_are_one_line_errors(
 def test_a_database_path_that_is_a_directory_or_not_a_database(
     tmp_path: Path, command: list[str]
 ) -> None:
-    assert_one_line_error(run_cli(*command, "--db", str(tmp_path)), "is a directory")
+    assert_one_line_error(invoke(*command, "--db", str(tmp_path)), "is a directory")
     bogus = tmp_path / "notes.db"
     bogus.write_bytes(b"\x00\xff not sqlite " * 200)
-    assert_one_line_error(run_cli(*command, "--db", str(bogus)), str(bogus))
+    assert_one_line_error(invoke(*command, "--db", str(bogus)), str(bogus))
 
 
 # FTS5 syntax, quotes, emoji and scripts, a 50,000-character word, control characters.
-# tests/test_properties.py runs thousands more through the query builder and FTS5.
+# tests/unit/test_properties.py runs thousands more through the query builder and FTS5.
 HOSTILE = [
     "NEAR(european security) OR title:NATO*",
     '"unbalanced AND OR NOT',
@@ -80,17 +80,17 @@ HOSTILE = [
 
 def test_hostile_search_strings_answer_or_say_why_in_one_line(crawled_db: Path) -> None:
     for text in HOSTILE:
-        result = run_cli("search", text, "--db", str(crawled_db))
+        result = invoke("search", text, "--db", str(crawled_db))
         assert "Traceback" not in result.stderr + result.stdout
         if result.returncode:  # 1: no match; 2: not valid search syntax (an unclosed ")
             assert result.returncode in (1, 2) and len(result.stderr.strip().splitlines()) == 1
         else:
             assert result.stdout.startswith("[")
-    assert run_cli("search", "treaty", "--db", str(crawled_db)).returncode == 0
+    assert invoke("search", "treaty", "--db", str(crawled_db)).returncode == 0
 
 
 @pytest.mark.parametrize("option", ["--since=99999999999d", "--until=9999-12-31"])
 def test_times_out_of_range_are_errors_not_tracebacks(crawled_db: Path, option: str) -> None:
-    result = run_cli("search", "treaty", "--db", str(crawled_db), option)
+    result = invoke("search", "treaty", "--db", str(crawled_db), option)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "Error: Invalid value for '--" in result.stderr

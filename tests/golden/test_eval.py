@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from crawler.eval.scoring import Tally, body_scores, page_counts
-from tests.conftest import FIXTURES, SHARED, run_cli
-from tests.test_cli import assert_one_line_error
+from tests.conftest import FIXTURES, SHARED, assert_one_line_error, invoke
 
 SAMPLE = FIXTURES / "eval_sample"
 SCORER = SHARED / "evaldata" / "score.py"
@@ -46,7 +45,7 @@ def score_py(predictions: Path, dataset: Path) -> dict[str, object]:
 @pytest.mark.parametrize("dataset", ["fundus", "trafilatura_eval"])
 def test_scores_agree_with_the_reference_scorer(tmp_path: Path, dataset: str) -> None:
     predictions, ours = tmp_path / "pred", tmp_path / "ours.json"
-    result = run_cli(
+    result = invoke(
         "eval",
         str(SAMPLE / dataset),
         "--extractor",
@@ -88,7 +87,7 @@ def test_an_empty_prediction_scores_zero_not_an_error() -> None:
 
 
 def test_eval_prints_every_figure_and_the_speed() -> None:
-    result = run_cli("eval", str(SAMPLE / "fundus"), "--extractor", "trafilatura")
+    result = invoke("eval", str(SAMPLE / "fundus"), "--extractor", "trafilatura")
     assert result.returncode == 0, result.stderr
     for label in ("body    P", "title   exact", "date    same day", "authors exact set", "pages/s"):
         assert label in result.stdout
@@ -109,23 +108,23 @@ def test_site_extractor_uses_a_declared_site_when_its_domain_matches(tmp_path: P
         "date": expected["published"],
     }
     (dataset / "truth.jsonl").write_text(json.dumps(truth) + "\n", encoding="utf-8")
-    result = run_cli("eval", str(dataset), "--extractor", "site")
+    result = invoke("eval", str(dataset), "--extractor", "site")
     assert result.returncode == 0, result.stderr
     assert "F1 1.000" in result.stdout and "title   exact 1.000" in result.stdout
 
 
 def test_bad_dataset_folders_are_one_line_errors(tmp_path: Path) -> None:
-    assert_one_line_error(run_cli("eval", str(tmp_path / "nope")), "no such dataset folder")
-    assert_one_line_error(run_cli("eval", str(tmp_path)), "no truth.jsonl")
+    assert_one_line_error(invoke("eval", str(tmp_path / "nope")), "no such dataset folder")
+    assert_one_line_error(invoke("eval", str(tmp_path)), "no truth.jsonl")
     (tmp_path / "truth.jsonl").write_text('{"id": "a"}\n{broken\n')
-    assert_one_line_error(run_cli("eval", str(tmp_path)), "truth.jsonl:2: invalid JSON")
+    assert_one_line_error(invoke("eval", str(tmp_path)), "truth.jsonl:2: invalid JSON")
     (tmp_path / "truth.jsonl").write_text('{"id": "a"}\n')
-    assert_one_line_error(run_cli("eval", str(tmp_path)), "a.html.gz: cannot read page")
+    assert_one_line_error(invoke("eval", str(tmp_path)), "a.html.gz: cannot read page")
 
 
 @pytest.mark.parametrize("dataset", ["fundus", "trafilatura_eval"])
 def test_misses_lists_each_page_the_rates_count_as_missed(dataset: str) -> None:
-    result = run_cli("eval", str(SAMPLE / dataset), "--extractor", "generic",
+    result = invoke("eval", str(SAMPLE / dataset), "--extractor", "generic",
                      "--misses", "title", "--misses", "date")  # fmt: skip
     assert result.returncode == 0, result.stderr
     truth = {json.loads(line)["id"]: json.loads(line) for line in

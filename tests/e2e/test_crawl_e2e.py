@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from crawler.demo.server import SiteServer
 from crawler.sites import BUNDLED_DIR
-from tests.conftest import LOOPBACK, ROOT, demo_manifest, query, run_cli
+from tests.conftest import LOOPBACK, ROOT, DemoCrawl, demo_manifest, query, run_cli
 
 DECLARED = "http://loopback-ledger.test"
 
@@ -55,11 +56,14 @@ def test_full_text_index_follows_the_table(crawled_db: Path) -> None:
     ]
 
 
-def test_second_crawl_adds_nothing_and_downloads_no_stored_article(tmp_path: Path) -> None:
+def test_second_crawl_adds_nothing_and_downloads_no_stored_article(
+    tmp_path: Path, demo_crawl: DemoCrawl
+) -> None:
+    # The first crawl is the session's shared one; the second crawls a copy of its database.
     db, log = tmp_path / "news.db", tmp_path / "access.log"
+    shutil.copy(demo_crawl.db, db)
+    first = demo_crawl.result
     with SiteServer(log=log) as server:
-        first = run_cli("crawl", "demo", "--db", str(db), "--base-url", server.url, *LOOPBACK)
-        log.write_text("")
         second = run_cli("crawl", "demo", "--db", str(db), "--base-url", server.url, *LOOPBACK)
     assert first.returncode == 0 and second.returncode == 0, second.stderr[-2000:]
     count = len(demo_manifest())
@@ -73,11 +77,8 @@ def test_second_crawl_adds_nothing_and_downloads_no_stored_article(tmp_path: Pat
     assert not stored_paths & {path.split("?")[0] for path in fetched}
 
 
-def test_page_without_body_is_dropped_with_its_reason(
-    tmp_path: Path, demo_server: SiteServer
-) -> None:
-    db = tmp_path / "news.db"
-    result = run_cli("crawl", "demo", "--db", str(db), "--base-url", demo_server.url, *LOOPBACK)
+def test_page_without_body_is_dropped_with_its_reason(demo_crawl: DemoCrawl) -> None:
+    db, result = demo_crawl.db, demo_crawl.result
     assert "missing_body 1" in result.stdout
     assert (
         "missing_body: no body on http://loopback-ledger.test/news/2026/11/21/live-updates-storm.html"

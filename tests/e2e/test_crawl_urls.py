@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from crawler.demo.server import SiteServer
-from tests.conftest import FIXTURES, LOOPBACK, run_cli
-from tests.test_cli import assert_one_line_error
+from tests.conftest import FIXTURES, LOOPBACK, assert_one_line_error, run_cli
 
 ARTICLES = ("harbour-dredging-plan-approved.html", "lighthouse-keepers-cottage-reopens.html")
 BAD = ("empty.html", "photo.html", "huge.html", "missing.html")

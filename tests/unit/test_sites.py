@@ -9,7 +9,7 @@ from scrapy.http import HtmlResponse
 
 from crawler.extract.site import SiteExtractor
 from crawler.sites import SiteError, load_site_file, load_sites
-from tests.conftest import run_cli
+from tests.conftest import invoke
 
 VALID = """
 name = "{name}"
@@ -123,7 +123,7 @@ def test_extra_sites_dir_adds_sites(tmp_path: Path) -> None:
 
 def test_cli_reports_a_bad_declaration_in_one_line(tmp_path: Path) -> None:
     write(tmp_path, VALID.format(name="mysite").replace("follow = ['^/$']", "follow = ['(']"))
-    result = run_cli("sites", "--sites-dir", str(tmp_path))
+    result = invoke("sites", "--sites-dir", str(tmp_path))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "'mysite'" in result.stderr and "'urls.follow'" in result.stderr

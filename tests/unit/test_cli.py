@@ -1,4 +1,5 @@
-"""The newsdesk command line, run as a real subprocess."""
+"""The newsdesk command line: read-side commands in this process (click's CliRunner) on the
+shared crawled database; ``crawl``, which starts Scrapy, as a real subprocess."""
 
 from __future__ import annotations
 
@@ -11,25 +12,17 @@ import pytest
 
 from crawler.cli import main
 from crawler.sites import load_sites
-from tests.conftest import ROOT, run_cli
-
-
-def assert_one_line_error(result, *needles: str) -> None:
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr + result.stdout
-    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-    for needle in needles:
-        assert needle in result.stderr
+from tests.conftest import ROOT, assert_one_line_error, invoke, run_cli
 
 
 def test_sites_lists_every_declared_site() -> None:
-    result = run_cli("sites")
+    result = invoke("sites")
     assert result.returncode == 0
     assert [line.split()[0] for line in result.stdout.splitlines()] == sorted(load_sites())
 
 
 def test_search_finds_the_seed_article(crawled_db: Path) -> None:
-    result = run_cli("search", "European Security Treaty", "--db", str(crawled_db))
+    result = invoke("search", "European Security Treaty", "--db", str(crawled_db))
     assert result.returncode == 0, result.stderr
     first = result.stdout.splitlines()[0]
     assert "NATO Thinks It’s at War with Russia" in first
@@ -38,24 +31,24 @@ def test_search_finds_the_seed_article(crawled_db: Path) -> None:
 
 def test_search_with_punctuation_and_operators_is_plain_text(crawled_db: Path) -> None:
     for text in ['"European Security', "Treaty NEAR(", "'; DROP TABLE articles; --"]:
-        result = run_cli("search", text, "--db", str(crawled_db))
+        result = invoke("search", text, "--db", str(crawled_db))
         assert "Traceback" not in result.stderr
-    assert run_cli("search", "European Security Treaty", "--db", str(crawled_db)).returncode == 0
+    assert invoke("search", "European Security Treaty", "--db", str(crawled_db)).returncode == 0
 
 
 def test_search_without_hits_says_so(crawled_db: Path) -> None:
-    result = run_cli("search", "zeppelin quasar", "--db", str(crawled_db))
+    result = invoke("search", "zeppelin quasar", "--db", str(crawled_db))
     assert_one_line_error(result, "No articles match 'zeppelin quasar'")
 
 
 def test_search_of_nothing_says_so(crawled_db: Path) -> None:
-    assert_one_line_error(run_cli("search", "?!", "--db", str(crawled_db)), "nothing to search for")
+    assert_one_line_error(invoke("search", "?!", "--db", str(crawled_db)), "nothing to search for")
 
 
 def test_missing_database_is_a_clear_error(tmp_path: Path) -> None:
     missing = tmp_path / "nope.db"
     assert_one_line_error(
-        run_cli("search", "x", "--db", str(missing)), str(missing), "no such database"
+        invoke("search", "x", "--db", str(missing)), str(missing), "no such database"
     )
     assert not missing.exists()
 
@@ -67,7 +60,7 @@ def test_database_path_that_is_a_directory(tmp_path: Path) -> None:
 def test_file_that_is_not_a_database(tmp_path: Path) -> None:
     bogus = tmp_path / "notes.db"
     bogus.write_text("shopping list\n" * 100)
-    assert_one_line_error(run_cli("search", "x", "--db", str(bogus)), str(bogus))
+    assert_one_line_error(invoke("search", "x", "--db", str(bogus)), str(bogus))
     assert bogus.read_text() == "shopping list\n" * 100
 
 
@@ -91,7 +84,7 @@ def test_every_listed_command_loads() -> None:
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_with_an_example(command: str) -> None:
-    result = run_cli(command, "-h")
+    result = invoke(command, "-h")
     assert result.returncode == 0
     assert "Example: newsdesk " + command in result.stdout
 

@@ -23,7 +23,7 @@ import pytest
 from crawler.demo.server import SITE_DIR, SiteServer
 from store.db import open_db
 from tests.conftest import LOOPBACK, ROOT, demo_manifest
-from tests.test_nightly import crawl, declare, query
+from tests.e2e.test_nightly import crawl, declare, query
 
 ARTICLES = "select canonical_url, title, body, published from articles order by canonical_url"
 SLOW_WRITES = """create trigger slow_article_write after insert on articles begin
@@ -81,13 +81,9 @@ def slow_server() -> SiteServer:
 
 
 @pytest.fixture(scope="module")
-def clean_articles(
-    tmp_path_factory: pytest.TempPathFactory, slow_server: SiteServer
-) -> list[tuple[str, ...]]:
-    """The articles an uninterrupted crawl stores."""
-    db = tmp_path_factory.mktemp("clean") / "news.db"
-    assert crawl(db, "demo", slow_server, *SMALL_BATCHES).returncode == 0
-    return [tuple(r) for r in query(db, ARTICLES)]
+def clean_articles(crawled_db: Path) -> list[tuple[str, ...]]:
+    """The articles an uninterrupted crawl stores (the session's crawl of the demo site)."""
+    return [tuple(r) for r in query(crawled_db, ARTICLES)]
 
 
 @pytest.mark.parametrize("point", ["downloading", "mid_write_transaction"])
@@ -243,12 +239,12 @@ def test_a_full_file_system_stops_the_crawl_cleanly(
 
 @needs_mount
 def test_a_read_only_database_is_a_one_line_error_and_stays_as_it_was(
-    tmp_path: Path, demo_server: SiteServer
+    tmp_path: Path, demo_server: SiteServer, crawled_db: Path
 ) -> None:
     folder = tmp_path / "ro"
     folder.mkdir()
     db = folder / "news.db"
-    assert crawl(db, "demo", demo_server).returncode == 0
+    shutil.copy(crawled_db, db)  # a database a crawl filled: the session's
     before = db.read_bytes()
     command = " ".join(crawl_command(db, demo_server, tmp_path / "crawl.log"))
     script = f"mount --bind {folder} {folder} && mount -o remount,ro,bind {folder} && {command}"

@@ -3,7 +3,7 @@ search query builder: no exception on any input, idempotence, invariance.
 
 CI runs the ``ci`` profile (a few thousand cases in all). For a longer local run:
 
-    NEWSDESK_HYPOTHESIS_PROFILE=long .venv/bin/python -m pytest tests/test_properties.py
+    NEWSDESK_HYPOTHESIS_PROFILE=long .venv/bin/python -m pytest tests/unit/test_properties.py
 
 (``long``: 50 times as many examples per property.)
 """
