@@ -155,11 +155,9 @@ class RunRecorder:
             repair_hint(alert, self.crawler.spider.name if self.crawler.spider else "SITE")
             for alert in assess(_run_figures(row), self._history(), self.rules)
         ]
-        status = "degraded" if alerts else "finished"
-        if reason == "shutdown":
-            status = "interrupted"
-        elif reason not in OK_FINISH:
-            status = "failed"
+        if failure := nothing_fetched(row, self.crawler.stats.get_stats()):
+            alerts.append(failure)
+        status = run_status(reason, row, alerts)
         row.update(status=status, finish_reason=reason, finished_at=now())
         row["alerts"] = json.dumps(alerts, ensure_ascii=False)
         self.db.table("crawl_runs").update(self.run_id, row)
@@ -174,6 +172,40 @@ class RunRecorder:
                  order by started_at desc, id desc limit ?"""
         rows = self.db.query(sql, [self.site, self.run_id, self.rules.history])
         return [_run_figures(row) for row in rows]
+
+
+def run_status(reason: str, row: dict[str, Any], alerts: list[str]) -> str:
+    """A run's status from Scrapy's finish reason, its counters and its alerts.
+
+    >>> run_status("finished", {"pages_fetched": 0, "pages_dropped": 2}, ["no page ..."])
+    'failed'
+    >>> run_status("finished", {"pages_fetched": 9, "pages_dropped": 0}, ["title coverage ..."])
+    'degraded'
+    >>> run_status("shutdown", {}, []), run_status("finished", {"pages_fetched": 9}, [])
+    ('interrupted', 'finished')
+    """
+    if reason == "shutdown":
+        return "interrupted"
+    if reason not in OK_FINISH or _fetched_nothing(row):
+        return "failed"
+    return "degraded" if alerts else "finished"
+
+
+def _fetched_nothing(row: dict[str, Any]) -> bool:
+    return not row.get("pages_fetched") and bool(row.get("pages_dropped"))
+
+
+def nothing_fetched(row: dict[str, Any], stats: dict[str, Any]) -> str | None:
+    """Why a run failed when every request it made failed (DNS, refused connections, ...).
+
+    >>> nothing_fetched({"pages_fetched": 0, "pages_dropped": 3},
+    ...                 {"newsdesk/dropped/dns_error": 2, "newsdesk/dropped/timeout": 1})
+    'no page could be fetched: dns_error 2, timeout 1'
+    """
+    if not _fetched_nothing(row):
+        return None
+    dropped = keys.dropped_counts(stats)
+    return "no page could be fetched: " + ", ".join(f"{r} {n}" for r, n in dropped.items())
 
 
 def repair_hint(alert: str, site: str) -> str:
