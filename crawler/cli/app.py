@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import shutil
+import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -37,6 +40,23 @@ overrides_option = click.option(
     metavar="NAME=VALUE",
     help="Override a Scrapy setting (repeatable).",
 )
+
+
+def invoked_as(argv0: str | None = None) -> str:
+    """How to run newsdesk again, for advice that works as printed: ``newsdesk`` when that
+    is the program on PATH, else the path this one was started by (e.g. ``.venv/bin/newsdesk``
+    before the virtual environment is activated).
+
+    >>> invoked_as("python -m crawler")
+    'newsdesk'
+    """
+    script = Path(argv0 if argv0 is not None else sys.argv[0])
+    if script.name != "newsdesk":
+        return "newsdesk"
+    on_path = shutil.which("newsdesk")
+    if on_path and Path(on_path).resolve() == script.resolve():
+        return "newsdesk"
+    return str(script)
 
 
 def fail(message: str) -> click.ClickException:

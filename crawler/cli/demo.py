@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from crawler.cli.app import CONTEXT, db_option, main
+from crawler.cli.app import CONTEXT, db_option, invoked_as, main
 from crawler.cli.crawl import crawl_settings, crawl_sites, echo_result
 from store.db import open_db
 from store.query import count_by_site, latest, search
@@ -31,7 +31,10 @@ def demo(db_path: str, log_level: str) -> None:
     for result in results:
         echo_result(result)
     if results[0].new == 0 and results[0].updated == 0:
-        click.echo("Nothing new: every article on the demo site is already stored.")
+        click.echo(
+            "Nothing new: every article on the demo site is already stored (each URL that"
+            " led to a stored story counts as already stored, a tracking variant too)."
+        )
     db = open_db(db_path, create=False)
     click.echo(f"\nDatabase {db_path}:")
     for row in count_by_site(db):
@@ -39,6 +42,6 @@ def demo(db_path: str, log_level: str) -> None:
     click.echo("Latest demo articles:")
     for row in latest(db, "demo", 3):
         click.echo(f"  {(row['published'] or 'undated')[:10]}  {row['title']}")
-    click.echo(f'\nExample search: newsdesk search "{EXAMPLE_SEARCH}"')
+    click.echo(f'\nExample search: {invoked_as()} search "{EXAMPLE_SEARCH}"')
     for row in search(db, EXAMPLE_SEARCH, 3):
         click.echo(f"  [{row['id']}] {row['title']}\n      {row['snippet']}")
