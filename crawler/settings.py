@@ -46,6 +46,8 @@ ITEM_PIPELINES = {
 NEWSDESK_DB_PATH = ""
 # Articles written per transaction.
 NEWSDESK_STORE_BATCH_SIZE = 50
+# ... or fewer, once the oldest waiting article has waited this many seconds.
+NEWSDESK_STORE_MAX_WAIT = 2.0
 # Extra folder of site declarations (*.toml) besides the bundled ones.
 NEWSDESK_SITES_DIR = ""
 # Whether the sites bundled in crawler/sites/ are declared too.

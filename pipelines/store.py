@@ -8,6 +8,7 @@ once it committed.
 from __future__ import annotations
 
 import sqlite3
+from time import monotonic
 from typing import Any, Self
 
 from itemadapter import ItemAdapter
@@ -31,7 +32,9 @@ OUTCOME_KEYS = {
 
 
 class StorePipeline:
-    """Buffers items and writes them ``NEWSDESK_STORE_BATCH_SIZE`` at a time."""
+    """Buffers items and writes them ``NEWSDESK_STORE_BATCH_SIZE`` at a time, or sooner when
+    the oldest has waited ``NEWSDESK_STORE_MAX_WAIT`` seconds (a slow crawl's counts and
+    articles appear as it goes, not only at its end)."""
 
     def __init__(
         self,
@@ -39,7 +42,10 @@ class StorePipeline:
         batch_size: int,
         stats: StatsCollector | None = None,
         near_threshold: float = DEFAULT_THRESHOLD,
+        max_wait: float = 0.0,
     ):
+        self.max_wait = max_wait  # 0: only full batches (and the last one) are written
+        self.oldest = 0.0  # when the first pending item arrived (time.monotonic)
         self.near_threshold = near_threshold
         self.db_path = db_path
         self.batch_size = max(1, batch_size)
@@ -58,6 +64,7 @@ class StorePipeline:
             settings.getint("NEWSDESK_STORE_BATCH_SIZE"),
             crawler.stats,
             settings.getfloat("NEWSDESK_DEDUP_NEAR_THRESHOLD", DEFAULT_THRESHOLD),
+            settings.getfloat("NEWSDESK_STORE_MAX_WAIT"),
         )
         pipeline.crawler = crawler
         return pipeline
@@ -71,8 +78,11 @@ class StorePipeline:
             self.db.close()
 
     def process_item(self, item: Any) -> Any:
+        if not self.pending:
+            self.oldest = monotonic()
         self.pending.append(ItemAdapter(item).asdict())
-        if len(self.pending) >= self.batch_size:
+        waited = self.max_wait and monotonic() - self.oldest >= self.max_wait
+        if len(self.pending) >= self.batch_size or waited:
             self.flush()
         return item
 

@@ -36,18 +36,22 @@ from store.db import DatabaseError, open_db
 )
 @db_option
 @base_url_option
-@click.option("--log-level", default="INFO", show_default=True, help="Scrapy log level.")
+@click.option(
+    "--log-level",
+    help="Show the Scrapy log at this level (DEBUG, INFO, ...) instead of writing it to a file.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Show the Scrapy log (--log-level INFO).")
 @click.option(
     "--log-file",
     type=click.Path(dir_okay=False),
-    help="Write the crawl log here (--all: output/logs/crawl-<time>.log by default).",
+    help="Write the crawl log here (default: crawl-<time>.log in logs/ beside the database).",
 )
 @click.option(
     "--keep-logs",
     type=click.IntRange(min=1),
     default=KEEP_LOGS,
     show_default=True,
-    help="--all: keep this many of the newest logs in output/logs, delete older ones.",
+    help="Keep this many of the newest logs in output/logs, delete older ones.",
 )
 @sites_dir_option
 @overrides_option
@@ -58,7 +62,8 @@ def crawl(
     urls_file: str | None,
     db_path: str,
     base_url: str | None,
-    log_level: str,
+    log_level: str | None,
+    verbose: bool,
     log_file: str | None,
     keep_logs: int,
     sites_dir: str | None,
@@ -67,12 +72,13 @@ def crawl(
     """Crawl one declared SITE, every nightly site (--all), or article pages of any
     site (--url, --urls-file), and store the articles.
 
-    Prints one line per site; exits non-zero when a site failed or is degraded
-    (its field coverage fell well below its recent runs: the alert names the field).
-    With --all, a second invocation on the same database exits at once, and the
-    log goes to output/logs/ beside the database (the newest --keep-logs kept). Pages given
-    by URL are fetched once each (links are not followed) and extracted
-    generically; their site is the host without www.
+    Prints one line per site (on a terminal, a live table while it crawls); exits
+    non-zero when a site failed or is degraded (its field coverage fell well below its
+    recent runs: the alert names the field). The Scrapy log goes to output/logs/ beside
+    the database (the newest --keep-logs kept), or to the terminal with -v/--log-level.
+    With --all, a second invocation on the same database exits at once. Pages given by
+    URL are fetched once each (links are not followed) and extracted generically; their
+    site is the host without www.
 
     Example: newsdesk crawl eirns --db output/news.db
     """
@@ -80,13 +86,14 @@ def crawl(
         raise fail("give --all alone, without a SITE or URLs")
     check_base_url(base_url)
     pages = [] if all_sites else page_urls(site, urls, urls_file)
-    settings = crawl_settings(db_path, log_level, overrides, sites_dir)
+    shown = log_level or ("INFO" if verbose else None)  # the Scrapy log on the terminal
+    settings = crawl_settings(db_path, shown or "INFO", overrides, sites_dir)
     logs_dir = None
+    if log_file is None and shown is None:
+        logs_dir = logs_folder(db_path)
+        log_file = str(new_log(logs_dir))
     if all_sites:
         sites = [name for name, s in _declared(settings).items() if s.nightly]
-        if log_file is None:
-            logs_dir = logs_folder(db_path)
-            log_file = str(new_log(logs_dir))
     else:
         sites = [site or ""]
     if log_file:

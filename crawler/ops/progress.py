@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from rich.console import Console
@@ -27,13 +28,35 @@ def progress_table(rows: list[tuple[str, dict[str, Any]]]) -> Table:
     table.add_column("site")
     for header, _ in COLUMNS:
         table.add_column(header, justify="right")
-    table.add_column("dropped", justify="right")
+    for header in ("dropped", "pages/min", "elapsed"):
+        table.add_column(header, justify="right")
     table.add_column("state")
     for site, stats in rows:
         dropped = sum(keys.dropped_counts(stats).values())
         state = str(stats.get(keys.FINISH_REASON, "running"))
-        table.add_row(site, *(str(stats.get(key, 0)) for _, key in COLUMNS), str(dropped), state)
+        counts = (str(stats.get(key, 0)) for _, key in COLUMNS)
+        table.add_row(site, *counts, str(dropped), *pace(stats), state)
     return table
+
+
+def pace(stats: dict[str, Any], now: datetime | None = None) -> tuple[str, str]:
+    """Pages per minute and time elapsed so far (until the finish, once finished).
+
+    >>> from datetime import timedelta
+    >>> start = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
+    >>> pace({"start_time": start, "response_received_count": 90}, start + timedelta(seconds=45))
+    ('120', '0:45')
+    >>> pace({})
+    ('-', '-')
+    """
+    start = stats.get("start_time")
+    if not isinstance(start, datetime):
+        return "-", "-"
+    end = stats.get("finish_time") or now or datetime.now(UTC)
+    seconds = max(0.0, (end - start).total_seconds())
+    rate = stats.get(keys.PAGES_FETCHED, 0) * 60 / seconds if seconds else 0.0
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{rate:.0f}", f"{minutes}:{secs:02d}"
 
 
 class Progress:
