@@ -89,7 +89,7 @@ def crawl(
     shown = log_level or ("INFO" if verbose else None)  # the Scrapy log on the terminal
     settings = crawl_settings(db_path, shown or "INFO", overrides, sites_dir)
     logs_dir = None
-    if log_file is None and shown is None:
+    if log_file is None and (shown is None or all_sites):  # --all: always a file
         logs_dir = logs_folder(db_path)
         log_file = str(new_log(logs_dir))
     if all_sites:

@@ -339,7 +339,7 @@ def test_progress_table_shows_each_site_counters() -> None:
     text = console.export_text()
     alpha = next(line for line in text.splitlines() if "alpha" in line)
     cells = [cell.strip() for cell in alpha.split("│")[1:-1]]
-    assert cells == ["alpha", "27", "15", "0", "0", "0", "3", "running"]
+    assert cells == ["alpha", "27", "15", "0", "0", "0", "3", "-", "-", "running"]
     assert "finished" in next(line for line in text.splitlines() if "beta" in line)
 
 
