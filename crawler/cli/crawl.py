@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from contextlib import nullcontext
+from pathlib import Path
 from typing import Any
 
 import click
@@ -42,6 +43,16 @@ from store.db import DatabaseError, open_db
     help="--all: keep this many of the newest logs in output/logs, delete older ones.",
 )
 @click.option(
+    "--archive",
+    "archive_dir",
+    type=click.Path(file_okay=False),
+    envvar="NEWSDESK_ARCHIVE_DIR",
+    show_envvar=True,
+    help="Keep each stored article's page as a WARC record in this folder "
+    "(--all: archive/ beside the database by default).",
+)
+@click.option("--no-archive", is_flag=True, help="--all: do not archive pages.")
+@click.option(
     "-s",
     "--set",
     "overrides",
@@ -59,6 +70,8 @@ def crawl(
     log_level: str,
     log_file: str | None,
     keep_logs: int,
+    archive_dir: str | None,
+    no_archive: bool,
     overrides: tuple[str, ...],
 ) -> None:
     """Crawl one declared SITE, every nightly site (--all), or article pages of any
@@ -69,7 +82,9 @@ def crawl(
     With --all, a second invocation on the same database exits at once, and the
     log goes to output/logs/ beside the database (the newest --keep-logs kept). Pages given
     by URL are fetched once each (links are not followed) and extracted
-    generically; their site is the host without www.
+    generically; their site is the host without www. With --archive (on by default
+    for --all), each page that gave a stored article or a revision is kept as a WARC
+    record, for `newsdesk show ID --html` and `newsdesk reextract`.
 
     Example: newsdesk crawl eirns --db output/news.db
     """
@@ -78,6 +93,9 @@ def crawl(
     check_base_url(base_url)
     pages = [] if all_sites else page_urls(site, urls, urls_file)
     settings = crawl_settings(db_path, log_level, overrides)
+    archive = archive_folder(db_path, archive_dir, all_sites, no_archive)
+    if archive:
+        settings.set("NEWSDESK_ARCHIVE_DIR", archive, priority="cmdline")
     logs_dir = None
     if all_sites:
         sites = [name for name, s in _declared(settings).items() if s.nightly]
@@ -108,6 +126,21 @@ def crawl(
         raise fail(storage_errors[0])
     if not all(result.ok for result in results):
         raise SystemExit(1)
+
+
+def archive_folder(
+    db_path: str, archive_dir: str | None, all_sites: bool, no_archive: bool
+) -> str | None:
+    """Where pages are archived: --archive, else archive/ beside the database for --all.
+
+    >>> archive_folder("out/news.db", None, True, False), archive_folder("x.db", None, False, False)
+    ('out/archive', None)
+    """
+    if no_archive:
+        return None
+    if archive_dir or not all_sites:
+        return archive_dir
+    return str(Path(db_path).parent / "archive")
 
 
 def _declared(settings: Settings) -> dict[str, Site]:
