@@ -22,6 +22,9 @@ from io import BytesIO
 from pathlib import Path
 from typing import IO, Any
 
+from scrapy import Request
+from scrapy.http import Headers, Response
+from scrapy.responsetypes import responsetypes
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
@@ -231,3 +234,14 @@ def _page(record: Any, name: str, offset: int) -> Exchange | Skip:
     if kind != "response" or record.http_headers is None or not url.startswith("http"):
         return Skip(url, Reason.NOT_HTTP, f"{kind} record without an HTTP response")
     return _exchange(record)
+
+
+def response_of(exchange: Exchange) -> Response:
+    """The Scrapy response of an archived exchange, of the class Scrapy would give it (HTML,
+    XML, text or binary), under the URL it was fetched from."""
+    headers = Headers(exchange.headers)
+    kind = responsetypes.from_args(headers=headers, url=exchange.url, body=exchange.body)
+    return kind(
+        url=exchange.url, status=exchange.status, headers=headers, body=exchange.body,
+        request=Request(exchange.url),
+    )  # fmt: skip
