@@ -25,7 +25,7 @@ from typing import IO, Any
 from scrapy import Request
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
-from warcio.archiveiterator import ArchiveIterator
+from warcio.archiveiterator import ArchiveIterator, WARCIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -209,7 +209,7 @@ def scan(path: str | Path) -> Iterator[tuple[Exchange, RecordRef] | Skip]:
 
 
 def _records(handle: IO[bytes], name: str) -> Iterator[tuple[Exchange, RecordRef] | Skip]:
-    iterator = ArchiveIterator(handle, check_digests=False)
+    iterator = WARCIterator(handle, check_digests="raise")  # a digest that fails: corrupt
     end = 0  # where the last whole record ended
     try:
         for record in iterator:
@@ -233,7 +233,10 @@ def _page(record: Any, name: str, offset: int) -> Exchange | Skip:
         return Skip(url, Reason.REVISIT, "revisit record: no payload of its own")
     if kind != "response" or record.http_headers is None or not url.startswith("http"):
         return Skip(url, Reason.NOT_HTTP, f"{kind} record without an HTTP response")
-    return _exchange(record)
+    exchange = _exchange(record)
+    if getattr(record.raw_stream, "limit", 0) > 0:  # the file ended inside the record
+        raise EOFError(f"record of {url} cut short")
+    return exchange
 
 
 def response_of(exchange: Exchange) -> Response:
