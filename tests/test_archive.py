@@ -14,7 +14,7 @@ from crawler.cli import main
 from crawler.demo.server import SITE_DIR, SiteServer
 from crawler.sites import BUNDLED_DIR
 from tests.conftest import LOOPBACK, query, run_cli
-from tests.warcfiles import DEMO_ORIGIN, demo_pages, write_warc
+from tests.warcfiles import DEMO_ORIGIN, demo_pages, golden_pages, write_warc
 
 COMPARED = "canonical_url, url, site, title, authors, published, section, lead, body, content_hash"
 
@@ -86,16 +86,47 @@ def test_show_html_of_an_article_without_archive_is_one_line(
     )
 
 
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
+    """The demo's pages and the golden pages of real sites in one WARC, imported twice into
+    one database: (database, first summary line, second summary line)."""
+    folder = tmp_path_factory.mktemp("imported")
+    pages = demo_pages() + [page for _, page, _ in golden_pages()]
+    warc = write_warc(folder / "pages.warc.gz", pages)
+    db = folder / "news.db"
+    outputs = []
+    for _ in range(2):
+        result = run_cli("import", str(warc), "--db", str(db))
+        assert result.returncode == 0, result.stderr[-2000:]
+        outputs.append(result.stdout)
+    return db, outputs[0], outputs[1]
+
+
 def test_import_of_the_pages_stores_what_the_crawl_stored(
-    archived_crawl: tuple[Path, Path], tmp_path: Path
+    archived_crawl: tuple[Path, Path], imported: tuple[Path, str, str]
 ) -> None:
-    crawled, _ = archived_crawl
-    warc = write_warc(tmp_path / "demo.warc.gz", demo_pages())
-    db = tmp_path / "imported.db"
-    result = run_cli("import", str(warc), "--db", str(db))
-    assert result.returncode == 0, result.stderr[-2000:]
-    sql = f"select {COMPARED} from articles order by canonical_url"
-    assert [tuple(r) for r in query(db, sql)] == [tuple(r) for r in query(crawled, sql)]
+    sql = f"select {COMPARED} from articles where site = 'demo' order by canonical_url"
+    crawled = [tuple(r) for r in query(archived_crawl[0], sql)]
+    assert crawled and [tuple(r) for r in query(imported[0], sql)] == crawled
+
+
+def test_golden_pages_import_as_their_sites_extract_them(imported: tuple[Path, str, str]) -> None:
+    db = imported[0]
+    stored = {row["url"]: row for row in query(db, "select * from articles")}
+    for site, page, article in golden_pages():
+        row = stored[page.url]
+        assert (row["site"], row["title"], row["body"]) == (site, article["title"], article["body"])
+    archived = query(db, "select count(*) from article_archive")[0][0]
+    assert archived == len(stored)  # show --html and reextract work on imported articles
+
+
+def test_second_import_adds_nothing(imported: tuple[Path, str, str]) -> None:
+    db, first, second = imported
+    stored = query(db, "select count(*), max(version) from articles")[0]
+    assert f" {stored[0]} new, 0 updated" in first and " 0 new, 0 updated" in second
+    assert stored[1] == 1
+    runs = query(db, "select articles_new, articles_unchanged from crawl_runs order by id")
+    assert [tuple(run) for run in runs] == [(stored[0], 0), (0, stored[0])]
 
 
 @pytest.fixture
@@ -139,7 +170,10 @@ def test_reextract_after_a_declaration_change_updates_that_field(
         old = before[row["id"]]
         assert row["title"] == old["title"] + " | The Loopback Ledger"
         assert (row["body"], row["authors"], row["published"], row["version"]) == (
-            old["body"], old["authors"], old["published"], 2
+            old["body"],
+            old["authors"],
+            old["published"],
+            2,
         )
         assert "reextracted from " in row["provenance"]
     versions = query(db, "select article_id, title from article_versions")

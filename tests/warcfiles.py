@@ -10,6 +10,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler.demo.server import SITE_DIR
+from tests.conftest import FIXTURES
+from tests.test_golden_sites import extract, load_case
 
 DEMO_ORIGIN = "http://loopback-ledger.test"
 
@@ -55,3 +57,15 @@ def other_record(writer: WARCWriter, url: str, kind: str, body: bytes = b"x") ->
         url, kind, payload=io.BytesIO(body), length=len(body), warc_content_type="text/plain"
     )
     writer.write_record(record)
+
+
+def golden_pages() -> list[tuple[str, Page, dict[str, object]]]:
+    """(site, page, the article the golden step extracts) for each saved page of a real site."""
+    cases = []
+    for path in sorted((FIXTURES / "sites").glob("*/*.json")):
+        site = path.parent.name
+        if site == "demo":
+            continue
+        expected, html = load_case(path)
+        cases.append((site, Page(str(expected["url"]), html), extract(site, expected, html)))
+    return cases
