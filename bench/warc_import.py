@@ -25,6 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from w3lib.url import safe_url_string
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -58,6 +59,7 @@ def build_warc(path: Path, pages: list[tuple[str, bytes]], copies: int) -> int:
 
 
 def _exchange(writer: WARCWriter, url: str, html: bytes) -> None:
+    url = safe_url_string(url)  # as a crawler requests it: percent-encoded
     headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(html)))]
     http = StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1")
     response = writer.create_warc_record(
