@@ -53,6 +53,7 @@ FIELDS: tuple[Field, ...] = (
     Field("word_count", stored=None),  # computed by the store from the body
     Field("minhash", stored=None, exported=False),  # article_minhash, article_bands
     Field("duplicate_of", stored=None),  # resolved to an id by the store
+    Field("archive", stored=None, exported=False),  # WARC record of an imported page
 )
 
 

@@ -102,3 +102,12 @@ EXTENSIONS["crawler.extensions.redirects.RedirectRecorder"] = 510
 DOWNLOADER_MIDDLEWARES["scrapy.downloadermiddlewares.retry.RetryMiddleware"] = None
 DOWNLOADER_MIDDLEWARES["crawler.middlewares.retryafter.RetryAfterMiddleware"] = 550
 NEWSDESK_RETRY_AFTER_MAX = 120
+
+# The archive (crawler/extensions/archive.py): with NEWSDESK_ARCHIVE_DIR set (`crawl --archive
+# DIR`), each page that gave a stored article or a revision is written there as a WARC record,
+# in files of about NEWSDESK_ARCHIVE_MAX_BYTES per run and site. NEWSDESK_ARCHIVE_INDEX
+# records the source WARC record of imported pages (`newsdesk import` turns it on).
+EXTENSIONS["crawler.extensions.archive.ArchiveRecorder"] = 520
+NEWSDESK_ARCHIVE_DIR = ""
+NEWSDESK_ARCHIVE_MAX_BYTES = 1024 * 1024 * 1024
+NEWSDESK_ARCHIVE_INDEX = False

@@ -28,6 +28,9 @@ INCREMENTAL_NOT_MODIFIED = "newsdesk/incremental/not_modified"  # revisit answer
 RUN_STATUS = "newsdesk/run_status"  # as recorded in crawl_runs
 ALERTS = "newsdesk/alerts"  # drift alerts of the run (a list of lines)
 STORAGE_ERROR = "newsdesk/storage_error"  # why the database could not be written
+ARCHIVED = "newsdesk/archive/records"  # pages written to the WARC archive
+WARC_RECORDS = "newsdesk/import/records"  # WARC records read by newsdesk import
+WARC_SKIPPED_PREFIX = "newsdesk/import/skipped/"  # + record type: records that are no page
 DROPPED_PREFIX = "newsdesk/dropped/"
 DECLARED_FIELDS = "newsdesk/declared_fields"  # fields the site's declaration can fill
 
@@ -70,6 +73,11 @@ class Reason(StrEnum):
     CONNECTION_REFUSED = "connection_refused"
     DNS_ERROR = "dns_error"
     DOWNLOAD_ERROR = "download_error"
+    # WARC records and files (newsdesk import)
+    REVISIT = "revisit"
+    NOT_HTTP = "not_http"
+    WARC_CORRUPT = "warc_corrupt"
+    WARC_UNREADABLE = "warc_unreadable"
 
 
 NOT_DROPS = (Reason.UNCHANGED,)  # counted in the run, not listed page by page

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from store.archive import archive_of
 from store.export import decode_json_columns
 from store.query import Filters
 
@@ -39,7 +40,8 @@ def find_article_id(db: Database, ref: str) -> int | None:
 
 
 def article_details(db: Database, article_id: int) -> dict[str, Any]:
-    """The article row (JSON columns decoded) with its URLs, versions and duplicates."""
+    """The article row (JSON columns decoded) with its URLs, versions, duplicates and the
+    WARC record of its page (``None`` when not archived)."""
     article = decode_json_columns(db.table("articles").get(article_id))
     urls = db.query(
         "select url, first_seen from article_urls where article_id = ? order by first_seen, url",
@@ -65,6 +67,7 @@ def article_details(db: Database, article_id: int) -> dict[str, Any]:
         "versions": list(versions),
         "duplicate_of": next(original, None),
         "duplicates": list(duplicates),
+        "archive": archive_of(db, article_id),
     }
 
 

@@ -168,3 +168,27 @@ def create_near_duplicate_index(db: Database) -> None:
         " article_id integer not null references articles(id),"
         " primary key (band, hash, article_id)) without rowid"
     )
+
+
+@migrations()
+def create_article_archive(db: Database) -> None:
+    """Where an article's page is archived: the WARC file and the offset of its response record.
+
+    One row per article, beside it rather than in ``articles``: archiving is optional, the
+    row names the text it was archived with (``content_hash``), so a later crawl that stored
+    a new text without archiving does not leave a pointer that seems to be of that text.
+    """
+    db.table("article_archive").create(
+        {
+            "article_id": int,
+            "content_hash": str,  # of the text extracted from this record
+            "warc_file": str,
+            "warc_offset": int,
+            "warc_length": int,
+            "warc_date": str,
+            "archived_at": str,
+        },
+        pk="article_id",
+        not_null={"warc_file", "warc_offset"},
+        foreign_keys=[("article_id", "articles", "id")],
+    )

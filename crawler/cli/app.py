@@ -71,6 +71,8 @@ COMMAND_MODULES = {
     "sites": "crawler.cli.sites",
     "demo": "crawler.cli.demo",
     "eval": "crawler.cli.eval",
+    "import": "crawler.cli.archive",
+    "reextract": "crawler.cli.archive",
     "export": "crawler.cli.export",
     "runs": "crawler.cli.nightly",
     "schedule": "crawler.cli.nightly",

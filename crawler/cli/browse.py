@@ -51,10 +51,14 @@ def open_existing(db_path: str) -> Database:
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format.")
-def show(ref: str, db_path: str, fmt: str) -> None:
-    """Show one article in full: text, metadata, provenance, URLs, versions, duplicates.
+@click.option("--html", "html", is_flag=True,
+              help="Print the archived page (as fetched) instead of the article.")
+def show(ref: str, db_path: str, fmt: str, html: bool) -> None:
+    """Show one article in full: text, metadata, provenance, URLs, versions, duplicates,
+    and the WARC record its page is archived in.
 
     ID|URL is the article's id (as `search` prints it) or any URL that led to it.
+    --html prints the archived page itself (see `newsdesk crawl --archive`).
 
     Example: newsdesk show 14
     """
@@ -65,10 +69,39 @@ def show(ref: str, db_path: str, fmt: str) -> None:
     if article_id is None:
         raise fail(f"{db_path}: no article with id or URL {ref!r}")
     details = article_details(db, article_id)
-    if fmt == "json":
+    if html:
+        click.echo(archived_page(details), nl=False)
+    elif fmt == "json":
         write_json(details)
     else:
         console().print(article_view(details))
+
+
+def archived_page(details: dict[str, Any]) -> bytes:
+    """The archived page of an article, as fetched; a one-line error when there is none."""
+    from crawler.warc import read_exchange
+
+    record = details["archive"]
+    if record is None:
+        raise fail(f"article {details['article']['id']} has no archived page "
+                   "(crawl with --archive DIR, or import a WARC)")  # fmt: skip
+    try:
+        return read_exchange(record["warc_file"], record["warc_offset"]).body
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+
+
+def archive_line(record: dict[str, Any] | None) -> str | None:
+    """How `show` names an article's archived page.
+
+    >>> archive_line({"warc_file": "/a/x.warc.gz", "warc_offset": 12, "warc_date": "D",
+    ...               "current": 0})
+    '/a/x.warc.gz @ 12 (D; an earlier text)'
+    """
+    if record is None:
+        return None
+    note = "" if record["current"] else "; an earlier text"
+    return f"{record['warc_file']} @ {record['warc_offset']} ({record['warc_date']}{note})"
 
 
 def article_view(details: dict[str, Any]) -> RenderableType:
@@ -82,6 +115,9 @@ def article_view(details: dict[str, Any]) -> RenderableType:
             value = ", ".join(map(str, value))
         if value not in (None, "", []):
             meta.add_row(label, str(value))
+    archived = archive_line(details.get("archive"))
+    if archived:
+        meta.add_row("archived", archived)
     paragraphs = (article["body"] or "").split("\n\n")
     body = [Padding(Text(p), (0, 0, 1, 0), expand=False) for p in paragraphs]
     parts: list[RenderableType] = [Text(article["title"], style="bold underline"), meta, Text()]

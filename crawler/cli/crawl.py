@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from contextlib import nullcontext
+from pathlib import Path
 from typing import Any
 
 import click
@@ -53,6 +54,16 @@ from store.db import DatabaseError, open_db
     show_default=True,
     help="Keep this many of the newest logs in output/logs, delete older ones.",
 )
+@click.option(
+    "--archive",
+    "archive_dir",
+    type=click.Path(file_okay=False),
+    envvar="NEWSDESK_ARCHIVE_DIR",
+    show_envvar=True,
+    help="Keep each stored article's page as a WARC record in this folder "
+    "(--all: archive/ beside the database by default).",
+)
+@click.option("--no-archive", is_flag=True, help="--all: do not archive pages.")
 @sites_dir_option
 @overrides_option
 def crawl(
@@ -67,6 +78,8 @@ def crawl(
     log_file: str | None,
     keep_logs: int,
     sites_dir: str | None,
+    archive_dir: str | None,
+    no_archive: bool,
     overrides: tuple[str, ...],
 ) -> None:
     """Crawl one declared SITE, every nightly site (--all), or article pages of any
@@ -78,7 +91,9 @@ def crawl(
     the database (the newest --keep-logs kept), or to the terminal with -v/--log-level.
     With --all, a second invocation on the same database exits at once. Pages given by
     URL are fetched once each (links are not followed) and extracted generically; their
-    site is the host without www.
+    site is the host without www. With --archive (on by default
+    for --all), each page that gave a stored article or a revision is kept as a WARC
+    record, for `newsdesk show ID --html` and `newsdesk reextract`.
 
     Example: newsdesk crawl eirns --db output/news.db
     """
@@ -88,6 +103,9 @@ def crawl(
     pages = [] if all_sites else page_urls(site, urls, urls_file)
     shown = log_level or ("INFO" if verbose else None)  # the Scrapy log on the terminal
     settings = crawl_settings(db_path, shown or "INFO", overrides, sites_dir)
+    archive = archive_folder(db_path, archive_dir, all_sites, no_archive)
+    if archive:
+        settings.set("NEWSDESK_ARCHIVE_DIR", archive, priority="cmdline")
     logs_dir = None
     if log_file is None and (shown is None or all_sites):  # --all: always a file
         logs_dir = logs_folder(db_path)
@@ -118,6 +136,21 @@ def crawl(
         raise fail(storage_errors[0])
     if not all(result.ok for result in results):
         raise SystemExit(1)
+
+
+def archive_folder(
+    db_path: str, archive_dir: str | None, all_sites: bool, no_archive: bool
+) -> str | None:
+    """Where pages are archived: --archive, else archive/ beside the database for --all.
+
+    >>> archive_folder("out/news.db", None, True, False), archive_folder("x.db", None, False, False)
+    ('out/archive', None)
+    """
+    if no_archive:
+        return None
+    if archive_dir or not all_sites:
+        return archive_dir
+    return str(Path(db_path).parent / "archive")
 
 
 def _declared(settings: Settings) -> dict[str, Site]:

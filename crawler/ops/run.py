@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
@@ -11,6 +11,9 @@ from scrapy.settings import Settings
 
 from crawler import stats as keys
 from crawler.spiders.loader import declared_sites
+
+if TYPE_CHECKING:
+    from crawler.spiders.warc import ImportOptions
 
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
@@ -163,3 +166,25 @@ def check_url(url: str, where: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{where}: not an http(s) URL: {url!r}")
+
+
+def run_import(paths: list[str], settings: Settings, options: ImportOptions) -> CrawlResult:
+    """Import the article pages of WARC files through the pipelines; blocks until done.
+
+    Each stored article's record is noted in ``article_archive`` (for ``show --html``
+    and ``reextract``); the pages are not archived a second time. Raises ``KeyError``
+    for a ``--site`` nobody declared.
+    """
+    from crawler.spiders.warc import WarcSpider
+
+    sites = declared_sites(settings)
+    if options.site and options.site not in sites:
+        raise KeyError(f"unknown site {options.site!r} (declared: {', '.join(sorted(sites))})")
+    settings = settings.copy()
+    settings.set("NEWSDESK_ARCHIVE_DIR", "", priority="cmdline")
+    settings.set("NEWSDESK_ARCHIVE_INDEX", True, priority="cmdline")
+    process = AsyncCrawlerProcess(settings)
+    crawler = process.create_crawler(WarcSpider)
+    process.crawl(crawler, paths=tuple(paths), sites=sites, options=options)
+    process.start()
+    return CrawlResult.from_crawler("import", crawler)
