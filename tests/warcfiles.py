@@ -11,7 +11,7 @@ from warcio.warcwriter import WARCWriter
 
 from crawler.demo.server import SITE_DIR
 from tests.conftest import FIXTURES
-from tests.test_golden_sites import extract, load_case
+from tests.golden.test_golden_sites import extract, load_case
 
 DEMO_ORIGIN = "http://loopback-ledger.test"
 
