@@ -96,22 +96,19 @@ def text_of_node(node: Selector) -> str | None:
 class GenericPage:
     """One page's fields from its metadata, its markup and its main text.
 
-    The fields named in ``cheap`` skip the costly last resorts for metadata
-    (htmldate's date search, trafilatura's author search): a declared site's
-    fallback uses it for the fields its selectors cover, to stay cheap when one of
-    them misses a page. The body is always extracted when asked for.
+    Every field is computed only when asked for (:func:`fill` asks only for the
+    missing ones), so a declared site's fallback costs nothing for the fields its
+    selectors found.
     """
 
     def __init__(
         self,
         response: TextResponse,
         boilerplate: re.Pattern[str] | None = None,
-        cheap: frozenset[str] = frozenset(),
     ):
         self.response = response
         self.selector: Selector = response.selector
         self.boilerplate = boilerplate
-        self.cheap = cheap
 
     def get(self, field: str) -> Filled | None:
         """The value and provenance of one of :data:`FIELDS`."""
@@ -188,7 +185,7 @@ class GenericPage:
             texts = [t for t in map(text_of_node, self.selector.xpath(xpath)[:4]) if t]
             if names := normalize_authors(texts, self.outlets):
                 return names, "heuristic"
-        return self._trafilatura_authors() if "authors" not in self.cheap else None
+        return self._trafilatura_authors()
 
     def _trafilatura_authors(self) -> Filled | None:
         from trafilatura.metadata import extract_metadata  # heavy; only as a last resort
@@ -202,15 +199,14 @@ class GenericPage:
         if found := self._date(self.ld.get("datePublished"), meta.PUBLISHED_KEYS):
             if (local := self._localize(found[0])) != found[0]:
                 return local, found[1]
-            thorough = "published" not in self.cheap
-            if thorough and utc_near_midnight(found[0]) and (seen := self._day_seen()):
+            if utc_near_midnight(found[0]) and (seen := self._day_seen()):
                 return seen if adjacent_days(found[0], seen[0]) else found
             return found
         for xpath in _DATE_XPATH:
             for value in self.selector.xpath(xpath).getall()[:2]:
                 if parsed := parse_date_safely(value):
                     return parsed, "heuristic"
-        return self._day_seen() if "published" not in self.cheap else None
+        return self._day_seen()
 
     @cached_property
     def shown_date(self) -> str | None:

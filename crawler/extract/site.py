@@ -61,21 +61,18 @@ class SiteExtractor:
 
     Declared selectors come first; every field they leave empty is filled by
     the generic extractor (:mod:`crawler.extract.generic`), field by field,
-    with the generic source as its provenance: a field the declaration has no
-    selector for exactly as the generic extractor alone fills it; a field whose
-    selector missed the page from the cheap sources only (no htmldate or
-    trafilatura author search); the full body extraction only when the
-    selectors found no body.
+    with the generic source as its provenance, exactly as the generic extractor
+    alone fills it (the full body extraction only when the selectors found no
+    body).
     """
 
     def __init__(self, site: Site) -> None:
         self.site = site
         self.boilerplate = compile_boilerplate(site.boilerplate)
-        self.cheap = frozenset(site.declared_fields)  # their fallback skips costly searches
 
     def extract(self, response: TextResponse) -> Article:
         article = self.declared(response)
-        fill(article, GenericPage(response, self.boilerplate, cheap=self.cheap))
+        fill(article, GenericPage(response, self.boilerplate))
         return article
 
     def declared(self, response: TextResponse) -> Article:
