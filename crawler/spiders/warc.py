@@ -14,6 +14,7 @@ in the stats only.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,7 @@ from crawler.stats import http_reason
 from crawler.urls import in_domains
 from crawler.warc import Exchange, RecordRef, Skip, response_of, scan
 
+MAX_PENDING = 16  # items of the file in the pipelines at once
 
 @dataclass(frozen=True)
 class ImportOptions:
@@ -72,6 +74,7 @@ class WarcSpider(RecordingSpider):
         self._count(keys.DECLARED_FIELDS, [])  # pages of many sites: no declaration to judge
         for path in self.paths:
             for article in self._articles(path):
+                await self._room()
                 yield article
             if self._full():
                 return
@@ -89,6 +92,14 @@ class WarcSpider(RecordingSpider):
                 yield article
             if self._full():
                 return
+
+    async def _room(self) -> None:
+        """Wait while the pipelines hold ``MAX_PENDING`` items: Scrapy sends the items of
+        ``start()`` to the pipelines without waiting, so without this the file would be
+        read faster than it is stored, and memory would grow with the file."""
+        slot = self.crawler.engine.scraper.slot if self.crawler.engine else None
+        while slot is not None and slot.itemproc_size >= MAX_PENDING:
+            await asyncio.sleep(0.005)
 
     def _wanted(self, exchange: Exchange) -> bool:
         self._count(keys.WARC_RECORDS)
