@@ -11,18 +11,23 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from io import BytesIO
 
 from lxml import etree
 
-from crawler.extract.processors import parse_date
-
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncompressed
+MAX_DATE_CHARS = 64  # longer than any W3C or RFC 822 date
+_W3C = re.compile(
+    r"\d{4}(?:-\d{2}(?:-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
+    r"(?:Z|[+-]\d{2}:?\d{2})?)?)?)?",
+    re.ASCII,
+)
 
 
 @dataclass(frozen=True)
@@ -47,19 +52,41 @@ def _text(element: etree._Element, *names: str) -> str | None:
 
 
 def _iso(text: str | None) -> str | None:
-    """ISO date of a sitemap (W3C) or feed (RFC 822) date.
+    """ISO date of a sitemap (W3C datetime) or feed (RFC 822 / RFC 3339) date.
+
+    Only those formats are read, each in microseconds; anything else is no date (a
+    fuzzy parser took up to 36 ms per date, and a sitemap lists 50,000).
 
     >>> _iso("Tue, 18 Nov 2026 07:45:00 GMT")
     '2026-11-18T07:45:00+00:00'
-    >>> _iso("2026-11-18") , _iso(None), _iso("soon")
-    ('2026-11-18', None, None)
+    >>> _iso("2026-11-18"), _iso("2026-11"), _iso(None), _iso("soon"), _iso("3 March 2021")
+    ('2026-11-18', '2026-11-01', None, None, None)
     """
-    if not text:
+    text = (text or "").strip()
+    if not text or len(text) > MAX_DATE_CHARS:
         return None
+    if _W3C.fullmatch(text):
+        return _w3c(text)
     try:
         return parsedate_to_datetime(text).isoformat()
-    except (TypeError, ValueError, IndexError):
-        return parse_date(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def _w3c(text: str) -> str | None:
+    """A W3C datetime (the ISO 8601 subset sitemaps use) as ISO; a year or month is its
+    first day.
+
+    >>> _w3c("2026"), _w3c("2026-11-18T07:45Z"), _w3c("2026-02-30")
+    ('2026-01-01', '2026-11-18T07:45:00+00:00', None)
+    """
+    padded = text + "-01-01"[len(text) - 4 :] if len(text) < 10 else text
+    try:
+        if len(padded) == 10:
+            return date.fromisoformat(padded).isoformat()
+        return datetime.fromisoformat(padded.replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        return None
 
 
 def _atom_link(entry: etree._Element) -> str | None:

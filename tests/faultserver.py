@@ -121,6 +121,19 @@ SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
 </urlset>
 """
 
+#: A sitemap whose dates no W3C or RFC 822 reader accepts: read at once, its entries undated.
+UNREADABLE_DATES_ENTRIES = 5_000
+SITEMAP_UNREADABLE_DATES = (
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+    + "".join(
+        f"<url><loc>http://faulty.test/tags/topic-{n}.html</loc>"
+        f"<lastmod>the {n}th day after the flood</lastmod></url>"
+        for n in range(UNREADABLE_DATES_ENTRIES)
+    )
+    + "<url><loc>http://faulty.test/news/good-4.html</loc><lastmod>gestern</lastmod></url>"
+    + "</urlset>"
+)
+
 ROBOTS = "User-agent: *\nDisallow: /news/members/\n"
 
 MALFORMED = (
@@ -183,6 +196,9 @@ class FaultHandler(BaseHTTPRequestHandler):
 
     def sitemap(self) -> None:
         self.send(200, SITEMAP.encode(), "application/xml")
+
+    def sitemap_unreadable_dates(self) -> None:
+        self.send(200, SITEMAP_UNREADABLE_DATES.encode(), "application/xml")
 
     def sitemap_bomb(self) -> None:
         self.send(200, BILLION_LAUGHS.encode(), "application/xml")
@@ -375,6 +391,7 @@ ROUTES: dict[str, Callable[[FaultHandler], None]] = {
     "/robots.txt": FaultHandler.robots,
     "/sitemap.xml": FaultHandler.sitemap,
     "/sitemap-bomb.xml": FaultHandler.sitemap_bomb,
+    "/sitemap-dates.xml": FaultHandler.sitemap_unreadable_dates,
     **{path: FaultHandler.page for path in GOOD if path.startswith("/news/good-")},
     "/news/flaky-503.html": FaultHandler.flaky,
     "/news/cp1252-as-utf8.html": FaultHandler.cp1252_as_utf8,
