@@ -58,6 +58,7 @@ GOOD |= {
     "/news/date-garbage.html": "Farmers Market Moves to Town Square",
     "/news/canonical-port.html": "Ferry Timetable Changes for Winter",
     "/news/canonical-ipv6.html": "Allotment Waiting List Grows Longer",
+    "/news/deep-jsonld.html": "Bakery Wins Regional Bread Award",
 }
 
 #: Broken rel=canonical links: the article is stored under the URL it was fetched from.
@@ -132,6 +133,17 @@ SITEMAP_UNREADABLE_DATES = (
     )
     + "<url><loc>http://faulty.test/news/good-4.html</loc><lastmod>gestern</lastmod></url>"
     + "</urlset>"
+)
+
+#: JSON-LD that no recursive reader survives: one block nested 100,000 deep (json.loads
+#: raises RecursionError), one article object whose author, keywords and image are nested
+#: 600 deep (loaded, but deeper than Python frames allow to walk twice over).
+DEEP_JSONLD = (
+    '<script type="application/ld+json">' + "[" * 100_000 + "]" * 100_000 + "</script>"
+    '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Deep", '
+    + ", ".join(f'"{key}": ' + "[" * 600 + '"x"' + "]" * 600
+                for key in ("author", "keywords", "image", "publisher"))  # fmt: skip
+    + "}</script>"
 )
 
 ROBOTS = "User-agent: *\nDisallow: /news/members/\n"
@@ -347,6 +359,9 @@ class FaultHandler(BaseHTTPRequestHandler):
         link = f"<link rel='canonical' href='{BAD_CANONICAL[self.path]}'>"
         self.html(article_html(GOOD[self.path], meta=link))
 
+    def deep_jsonld(self) -> None:
+        self.html(article_html(GOOD[self.path], meta=DEEP_JSONLD))
+
     def malformed(self) -> None:
         self.send(200, MALFORMED, "text/html; charset=utf-8")
 
@@ -397,6 +412,7 @@ ROUTES: dict[str, Callable[[FaultHandler], None]] = {
     "/news/cp1252-as-utf8.html": FaultHandler.cp1252_as_utf8,
     "/news/no-charset.html": FaultHandler.no_charset,
     "/news/malformed.html": FaultHandler.malformed,
+    "/news/deep-jsonld.html": FaultHandler.deep_jsonld,
     "/news/date-1900.html": FaultHandler.date_page,
     "/news/date-2999.html": FaultHandler.date_page,
     "/news/date-garbage.html": FaultHandler.date_page,

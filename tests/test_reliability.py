@@ -7,9 +7,15 @@ import subprocess
 import sys
 
 import pytest
+from scrapy.http import HtmlResponse
 
 from crawler.discovery import parse_discovery
+from crawler.extract.article import build_article
 from tests.conftest import ROOT
+from tests.faultserver import DEEP_JSONLD, GOOD, article_html
+
+DEEP = "/news/deep-jsonld.html"
+OPEN_GRAPH = '<meta property="og:image" content="https://x.test/bread.jpg">'
 
 UNREADABLE = ["3 March 2021", "the day after the flood, 99:99", "gestern", "2026-13-45", "soon"]
 
@@ -50,3 +56,14 @@ def test_any_other_sitemap_date_is_no_date_and_never_reaches_the_fuzzy_parser() 
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_deeply_nested_json_ld_falls_back_to_the_other_sources() -> None:
+    # A page of no declared site: every field comes from the generic extractor, whose
+    # first source (JSON-LD) here raises RecursionError when read or walked.
+    html = article_html(GOOD[DEEP], meta=DEEP_JSONLD + OPEN_GRAPH).encode()
+    response = HtmlResponse("https://x.test" + DEEP, body=html, encoding="utf-8")
+    article = build_article(response)
+    assert article["title"] == GOOD[DEEP]
+    assert article["image"] == "https://x.test/bread.jpg"  # from OpenGraph instead
+    assert article["body"].count("\n\n") == 3
