@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 from scrapy.http import HtmlResponse
 
+from crawler.cli.app import main
 from crawler.discovery import parse_discovery
 from crawler.extract.article import build_article
+from store.articles import write_article
+from store.db import open_db, write_transaction
 from tests.conftest import ROOT
 from tests.faultserver import DEEP_JSONLD, GOOD, article_html
 
@@ -67,3 +72,49 @@ def test_deeply_nested_json_ld_falls_back_to_the_other_sources() -> None:
     assert article["title"] == GOOD[DEEP]
     assert article["image"] == "https://x.test/bread.jpg"  # from OpenGraph instead
     assert article["body"].count("\n\n") == 3
+
+
+def stored(db: Path, count: int) -> Path:
+    """A database of ``count`` short articles (ids 1 to ``count``), written by the store."""
+    database = open_db(db)
+    with write_transaction(database):
+        for n in range(1, count + 1):
+            url = f"https://x.test/news/story-{n}.html"
+            body = f"Story number {n} of the day. " * 10
+            item = {"url": url, "canonical_url": url, "site": "x", "title": f"Story {n}",
+                    "body": body, "content_hash": f"hash-{n}",
+                    "fetched_at": "2026-11-20T08:00:00+00:00"}  # fmt: skip
+            write_article(database, item, near_threshold=0.5)
+    database.close()
+    return db
+
+
+def newsdesk(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def assert_one_line_error(result: Result, *needles: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    for needle in needles:
+        assert needle in lines[0]
+
+
+@pytest.mark.parametrize("ref", ["99999999999999999999999", "9223372036854775808", "²", "١",
+                                 "１", " 1 x", "1.0", "+1"])  # fmt: skip
+def test_show_takes_ascii_digits_in_sqlite_range_as_ids_and_nothing_else(
+    tmp_path: Path, ref: str
+) -> None:
+    db = stored(tmp_path / "news.db", 2)
+    result = newsdesk("show", ref, "--db", str(db))
+    assert_one_line_error(result, str(db), "no article with id or URL")
+
+
+def test_show_finds_an_article_by_id_or_url(tmp_path: Path) -> None:
+    db = str(stored(tmp_path / "news.db", 2))
+    assert "Story 2" in newsdesk("show", "2", "--db", db).output
+    assert "Story 2" in newsdesk("show", " 2 ", "--db", db).output
+    assert "Story 1" in newsdesk("show", "https://x.test/news/story-1.html", "--db", db).output
+    assert newsdesk("show", "9223372036854775807", "--db", db).exit_code == 1  # in range, absent
