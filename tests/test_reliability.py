@@ -3,6 +3,7 @@ and no traceback on any database. RELIABILITY.md lists each class with its test.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -118,3 +119,38 @@ def test_show_finds_an_article_by_id_or_url(tmp_path: Path) -> None:
     assert "Story 2" in newsdesk("show", " 2 ", "--db", db).output
     assert "Story 1" in newsdesk("show", "https://x.test/news/story-1.html", "--db", db).output
     assert newsdesk("show", "9223372036854775807", "--db", db).exit_code == 1  # in range, absent
+
+
+MAX_TERMS = 32  # as README states
+
+
+def test_a_search_of_too_many_terms_is_a_one_line_error(tmp_path: Path) -> None:
+    # FTS5's bm25() and snippet() grow with the term count: 500 OR'ed terms took 33 s.
+    db = str(stored(tmp_path / "news.db", 3))
+    words = [f"word{n}" for n in range(MAX_TERMS)]
+    assert newsdesk("search", " OR ".join(["story", *words[1:]]), "--db", db).exit_code == 0
+    for text in (" OR ".join([*words, "story"]), '"' + " ".join([*words, "story"]) + '"'):
+        result = newsdesk("search", text, "--db", db)
+        assert result.exit_code == 2, result.output
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and f"at most {MAX_TERMS}" in lines[0], result.output
+
+
+def test_a_snippet_sees_the_start_of_a_huge_article_only(tmp_path: Path) -> None:
+    # A 1.2M-word body made `search a` take 28 s: snippet() read all of it.
+    db = stored(tmp_path / "news.db", 2)
+    database = open_db(db)
+    huge = "Quiet opening words of a very long report. " + "filler " * 400_000 + "zeppelin"
+    with write_transaction(database):
+        item = {"url": "https://x.test/news/huge.html", "canonical_url": "https://x.test/news/huge.html",
+                "site": "x", "title": "Huge report", "body": huge, "content_hash": "huge",
+                "fetched_at": "2026-11-20T08:00:00+00:00"}  # fmt: skip
+        write_article(database, item, near_threshold=0.5)
+    database.close()
+    result = newsdesk("search", "zeppelin", "--db", str(db), "--format", "json")
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.output)
+    assert row["title"] == "Huge report"  # found: the index holds the whole text
+    assert row["snippet"].startswith("Quiet opening words") and "zeppelin" not in row["snippet"]
+    normal = json.loads(newsdesk("search", "number 2", "--db", str(db), "--format", "json").output)
+    assert "[number] [2]" in normal[0]["snippet"]
