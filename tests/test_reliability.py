@@ -4,8 +4,10 @@ and no traceback on any database. RELIABILITY.md lists each class with its test.
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -154,3 +156,118 @@ def test_a_snippet_sees_the_start_of_a_huge_article_only(tmp_path: Path) -> None
     assert row["snippet"].startswith("Quiet opening words") and "zeppelin" not in row["snippet"]
     normal = json.loads(newsdesk("search", "number 2", "--db", str(db), "--format", "json").output)
     assert "[number] [2]" in normal[0]["snippet"]
+
+
+# -- Databases: never a traceback, never a write into what is not ours ---------------------
+
+READ_COMMANDS = [
+    ["show", "1"], ["stats"], ["search", "story"], ["export", "--format", "jsonl"], ["runs"]
+]
+NEWSDESK_APPLICATION_ID = 0x4E57534B  # "NWSK"
+
+
+def pragma(db: Path, name: str) -> int:
+    connection = sqlite3.connect(db)
+    try:
+        return int(connection.execute(f"PRAGMA {name}").fetchone()[0])
+    finally:
+        connection.close()
+
+
+def test_concurrent_creation_of_a_new_database_is_safe(tmp_path: Path) -> None:
+    # Each process waits for the same moment, then creates and migrates the same new file.
+    code = (
+        "import sys, time\n"
+        "from store.db import open_db\n"
+        "time.sleep(max(0.0, float(sys.argv[2]) - time.time()))\n"
+        "open_db(sys.argv[1]).close()\n"
+    )
+    for trial in range(3):
+        db = tmp_path / f"new-{trial}.db"
+        start = str(time.time() + 1.5)
+        processes = [
+            subprocess.Popen([sys.executable, "-c", code, str(db), start], cwd=ROOT,
+                             stderr=subprocess.PIPE, text=True)  # fmt: skip
+            for _ in range(5)
+        ]
+        errors = [p.communicate(timeout=60)[1] for p in processes]
+        assert [p.returncode for p in processes] == [0] * 5, "\n".join(errors)
+        assert pragma(db, "application_id") == NEWSDESK_APPLICATION_ID
+        assert query_one(db, "PRAGMA quick_check") == "ok"
+        assert query_one(db, "select count(*) from _sqlite_migrations") == query_one(
+            stored(tmp_path / f"alone-{trial}.db", 0), "select count(*) from _sqlite_migrations"
+        )
+
+
+def query_one(db: Path, sql: str) -> object:
+    connection = sqlite3.connect(db)
+    try:
+        return connection.execute(sql).fetchone()[0]
+    finally:
+        connection.close()
+
+
+def foreign_database(path: Path) -> Path:
+    """Another program's SQLite file that happens to have an ``articles`` table."""
+    connection = sqlite3.connect(path)
+    connection.executescript(
+        "create table articles (id integer primary key, title text, body text);"
+        "insert into articles values (1, 'Recipe', 'Flour and water');"
+        "create table authors (id integer primary key, name text);"
+    )
+    connection.close()
+    return path
+
+
+@pytest.mark.parametrize("command", [*READ_COMMANDS, ["crawl", "demo"]])
+def test_a_foreign_sqlite_file_is_refused_and_never_modified(
+    tmp_path: Path, command: list[str]
+) -> None:
+    db = foreign_database(tmp_path / "recipes.db")
+    before = db.read_bytes()
+    result = newsdesk(*command, "--db", str(db))
+    assert_one_line_error(result, str(db), "not a newsdesk database")
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["recipes.db"]  # no -wal, no -shm
+
+
+def test_an_existing_newsdesk_database_is_adopted(tmp_path: Path) -> None:
+    db = stored(tmp_path / "news.db", 2)
+    connection = sqlite3.connect(db)  # as databases were before the application id
+    connection.execute("PRAGMA application_id = 0")
+    connection.execute("PRAGMA user_version = 0")
+    connection.commit()
+    connection.close()
+    assert newsdesk("show", "2", "--db", str(db)).exit_code == 0  # read as it is
+    assert pragma(db, "application_id") == 0  # reading changes nothing
+    open_db(db).close()  # what a crawl does first
+    assert pragma(db, "application_id") == NEWSDESK_APPLICATION_ID
+    assert "Story 2" in newsdesk("show", "2", "--db", str(db)).output
+
+
+def damaged(db: Path) -> Path:
+    """A newsdesk database whose pages after the first few are overwritten with junk."""
+    stored(db, 60)
+    with sqlite3.connect(db) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    data = bytearray(db.read_bytes())
+    page = 4096
+    for offset in range(page * 3, len(data) - page, page * 2):
+        data[offset + 8 : offset + page] = bytes(range(256)) * ((page - 8) // 256) + bytes(
+            (page - 8) % 256
+        )
+    db.write_bytes(bytes(data))
+    return db
+
+
+@pytest.mark.parametrize("command", [*READ_COMMANDS, ["crawl", "demo"]])
+def test_a_damaged_database_is_a_one_line_error_naming_the_file(
+    tmp_path: Path, command: list[str]
+) -> None:
+    db = damaged(tmp_path / "news.db")
+    before = db.read_bytes()
+    result = newsdesk(*command, "--db", str(db))
+    assert_one_line_error(result, str(db), "PRAGMA integrity_check", ".recover")
+    if command[0] == "crawl":
+        assert db.read_bytes() == before  # nothing written into it

@@ -148,7 +148,7 @@ def crawl_settings(db_path: str, log_level: str, overrides: tuple[str, ...]) -> 
         values[name] = value
     check_overrides(values, project_settings())
     try:
-        open_db(db_path).close()
+        open_db(db_path, verify=True).close()  # never a crawl into a damaged file
     except DatabaseError as exc:
         raise fail(str(exc)) from None
     return project_settings(values)
