@@ -21,6 +21,8 @@ from io import BytesIO
 
 from lxml import etree
 
+from crawler.stats import Reason
+
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncompressed
 MAX_DATE_CHARS = 64  # longer than any W3C or RFC 822 date
 _W3C = re.compile(
@@ -145,6 +147,53 @@ def parse_discovery(body: bytes) -> Iterator[Entry]:
                     yield entry
     except etree.XMLSyntaxError:
         return
+
+
+ROOTS = frozenset({"urlset", "sitemapindex", "rss", "feed", "rdf"})  # discovery documents
+
+
+def root_name(body: bytes) -> str | None:
+    """The local name of a document's first element; ``None`` when it has none.
+
+    >>> root_name(b"<?xml version='1.0'?><urlset/>"), root_name(b"<html><p>x</p></html>")
+    ('urlset', 'html')
+    >>> root_name(b"\\x00\\x01 junk") is None
+    True
+    """
+    parser = etree.iterparse(
+        BytesIO(body[:65536]), events=("start",), recover=True, resolve_entities=False,
+        no_network=True, huge_tree=False,
+    )  # fmt: skip
+    try:
+        for _, element in parser:
+            return _local(element.tag)
+    except etree.XMLSyntaxError:
+        pass
+    return None
+
+
+def why_nothing(raw: bytes, body: bytes) -> tuple[str, str]:
+    """Why a discovery document (``raw`` as fetched, ``body`` decompressed) listed nothing:
+    a reason (:class:`~crawler.stats.Reason`) and a detail.
+
+    >>> why_nothing(b"\\x1f\\x8b\\x08junk", b"")[0], why_nothing(b"<html/>", b"<html/>")
+    ('corrupt_gzip', ('not_a_sitemap', 'the document is <html>, not a sitemap or feed'))
+    >>> why_nothing(b"<!doctype html><p>", b"<!doctype html><p>")[1]
+    'the document is an HTML page, not a sitemap or feed'
+
+    >>> why_nothing(b"<urlset/>", b"<urlset/>")
+    ('empty_sitemap', 'a <urlset> that lists no URLs')
+    """
+    if raw[:2] == b"\x1f\x8b" and not body:
+        return str(Reason.CORRUPT_GZIP), "gzip data that does not decompress"
+    if b"<!ENTITY" in body[:65536]:
+        return str(Reason.XML_ENTITIES), "declares XML entities (never expanded): no URLs read"
+    root = root_name(body)
+    if root not in ROOTS:
+        html = body[:1024].lstrip().lower().startswith((b"<!doctype html", b"<html"))
+        what = f"<{root}>" if root else "an HTML page" if html else "not XML"
+        return str(Reason.NOT_A_SITEMAP), f"the document is {what}, not a sitemap or feed"
+    return str(Reason.EMPTY_SITEMAP), f"a <{root}> that lists no URLs"
 
 
 def newest_first(entries: list[Entry]) -> list[Entry]:

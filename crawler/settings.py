@@ -100,3 +100,8 @@ EXTENSIONS["crawler.extensions.redirects.RedirectRecorder"] = 510
 DOWNLOADER_MIDDLEWARES["scrapy.downloadermiddlewares.retry.RetryMiddleware"] = None
 DOWNLOADER_MIDDLEWARES["crawler.middlewares.retryafter.RetryAfterMiddleware"] = 550
 NEWSDESK_RETRY_AFTER_MAX = 120
+
+# robots.txt answering 5xx disallows the whole site, as RFC 9309 says
+# (crawler/middlewares/robots.py).
+DOWNLOADER_MIDDLEWARES["scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"] = None
+DOWNLOADER_MIDDLEWARES["crawler.middlewares.robots.ServerErrorRobotsMiddleware"] = 100

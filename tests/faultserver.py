@@ -146,6 +146,13 @@ DEEP_JSONLD = (
     + "}</script>"
 )
 
+#: A .xml.gz whose gzip stream breaks off, and a sitemap URL that answers with an HTML page.
+CORRUPT_GZIP = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03" + bytes(range(7, 200))
+HTML_SITEMAP = (
+    "<!doctype html><html><body><h1>Site map</h1><a href='/news/good-1.html'>x</a></body></html>"
+)
+EMPTY_SITEMAP = '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>'
+
 ROBOTS = "User-agent: *\nDisallow: /news/members/\n"
 
 MALFORMED = (
@@ -204,6 +211,9 @@ class FaultHandler(BaseHTTPRequestHandler):
         self.html(f"<html><body><h1>Faulty Gazette</h1><ul>{items}</ul></body></html>")
 
     def robots(self) -> None:
+        if self.server.robots_status != 200:  # RFC 9309: a 5xx robots.txt disallows all
+            self.html("<html><body>Service unavailable</body></html>", self.server.robots_status)
+            return
         self.send(200, ROBOTS.encode(), "text/plain")
 
     def sitemap(self) -> None:
@@ -211,6 +221,18 @@ class FaultHandler(BaseHTTPRequestHandler):
 
     def sitemap_unreadable_dates(self) -> None:
         self.send(200, SITEMAP_UNREADABLE_DATES.encode(), "application/xml")
+
+    def sitemap_corrupt_gzip(self) -> None:
+        self.send(200, CORRUPT_GZIP, "application/gzip")
+
+    def sitemap_html(self) -> None:
+        self.html(HTML_SITEMAP)
+
+    def sitemap_empty(self) -> None:
+        self.send(200, EMPTY_SITEMAP.encode(), "application/xml")
+
+    def sitemap_moved(self) -> None:
+        self.redirect("/pages/site-map.html", 301)
 
     def sitemap_bomb(self) -> None:
         self.send(200, BILLION_LAUGHS.encode(), "application/xml")
@@ -407,6 +429,11 @@ ROUTES: dict[str, Callable[[FaultHandler], None]] = {
     "/sitemap.xml": FaultHandler.sitemap,
     "/sitemap-bomb.xml": FaultHandler.sitemap_bomb,
     "/sitemap-dates.xml": FaultHandler.sitemap_unreadable_dates,
+    "/sitemap-corrupt.xml.gz": FaultHandler.sitemap_corrupt_gzip,
+    "/sitemap-html.xml": FaultHandler.sitemap_html,
+    "/pages/site-map.html": FaultHandler.sitemap_html,
+    "/sitemap-empty.xml": FaultHandler.sitemap_empty,
+    "/sitemap-moved.xml": FaultHandler.sitemap_moved,
     **{path: FaultHandler.page for path in GOOD if path.startswith("/news/good-")},
     "/news/flaky-503.html": FaultHandler.flaky,
     "/news/cp1252-as-utf8.html": FaultHandler.cp1252_as_utf8,
@@ -446,8 +473,9 @@ class FaultHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 64  # at the default 5, dropped SYNs hold requests back 1 s
 
-    def __init__(self, port: int, log: Path | None) -> None:
+    def __init__(self, port: int, log: Path | None, robots_status: int = 200) -> None:
         super().__init__(("127.0.0.1", port), FaultHandler)
+        self.robots_status = robots_status
         self.hits: Counter[str] = Counter()
         self.lock = threading.Lock()
         self.log = log.open("a", encoding="utf-8") if log else None
@@ -471,8 +499,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--log", type=Path, help="append each requested path to this file")
+    parser.add_argument("--robots-status", type=int, default=200, help="answer robots.txt so")
     args = parser.parse_args(argv)
-    server = FaultHTTPServer(args.port, args.log)
+    server = FaultHTTPServer(args.port, args.log, args.robots_status)
     print(f"serving faults at http://127.0.0.1:{server.server_address[1]}/", flush=True)
     try:
         server.serve_forever()
@@ -483,8 +512,8 @@ def main(argv: list[str] | None = None) -> None:
 class FaultServer(ServerProcess):
     """Run the fault site in a subprocess; ``url`` is its origin."""
 
-    def __init__(self, log: Path | None = None) -> None:
-        command = [sys.executable, "-m", "tests.faultserver"]
+    def __init__(self, log: Path | None = None, robots_status: int = 200) -> None:
+        command = [sys.executable, "-m", "tests.faultserver", "--robots-status", str(robots_status)]
         if log:
             command += ["--log", str(log)]
         super().__init__(command, cwd=Path(__file__).resolve().parent.parent)

@@ -64,6 +64,10 @@ FAULTS = {
     "/news/members/secret.html": "robots",
     "/archive/page/6.html": "depth_limit",
     "/sitemap-bomb.xml": "xml_entities",
+    "/sitemap-corrupt.xml.gz": "corrupt_gzip",
+    "/sitemap-html.xml": "not_a_sitemap",
+    "/sitemap-moved.xml": "not_a_sitemap",  # recorded under the URL declared, not its target
+    "/sitemap-empty.xml": "empty_sitemap",
 }
 
 #: Good articles whose date is stored empty, and the reason noted in their provenance.

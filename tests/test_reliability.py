@@ -20,7 +20,8 @@ from crawler.extract.article import build_article
 from store.articles import write_article
 from store.db import open_db, write_transaction
 from tests.conftest import ROOT
-from tests.faultserver import DEEP_JSONLD, GOOD, article_html
+from tests.faultserver import DEEP_JSONLD, GOOD, FaultServer, article_html
+from tests.test_faults import DECLARED, SETTINGS, read_access_log, rows
 
 DEEP = "/news/deep-jsonld.html"
 OPEN_GRAPH = '<meta property="og:image" content="https://x.test/bread.jpg">'
@@ -271,3 +272,20 @@ def test_a_damaged_database_is_a_one_line_error_naming_the_file(
     assert_one_line_error(result, str(db), "PRAGMA integrity_check", ".recover")
     if command[0] == "crawl":
         assert db.read_bytes() == before  # nothing written into it
+
+
+def test_a_robots_txt_answering_5xx_disallows_the_whole_site(tmp_path: Path) -> None:
+    # RFC 9309 2.3.1.4: a server error on robots.txt means complete disallow.
+    db, access = tmp_path / "news.db", tmp_path / "access.log"
+    with FaultServer(log=access, robots_status=503) as server:
+        result = newsdesk("crawl", "faulty", "--db", str(db), "--base-url", server.url,
+                          "--log-file", str(tmp_path / "crawl.log"),
+                          *[arg for setting in SETTINGS for arg in ("-s", setting)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    requested = {path for _, path in read_access_log(access)}
+    assert requested == {"/robots.txt"}  # (retried: it is a 503)
+    drops = rows(db, "select url, reason from dropped_pages")
+    assert {r["reason"] for r in drops} == {"robots_unavailable"}
+    urls = {r["url"] for r in drops}
+    assert {DECLARED + "/robots.txt", DECLARED + "/", DECLARED + "/sitemap.xml"} <= urls
+    assert rows(db, "select count(*) as n from articles")[0]["n"] == 0
