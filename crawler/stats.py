@@ -48,6 +48,7 @@ class Reason(StrEnum):
     EXTRACTION_FAILED = "extraction_failed"
     MISSING_TITLE = "missing_title"
     MISSING_BODY = "missing_body"
+    SOFT_404 = "soft_404"  # a "page not found" page answered with 200
     # Deduplication ("unchanged" is counted in the run, not listed page by page)
     UNCHANGED = "unchanged"
     DUPLICATE_URL = "duplicate_url"

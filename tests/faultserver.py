@@ -153,6 +153,16 @@ HTML_SITEMAP = (
 )
 EMPTY_SITEMAP = '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>'
 
+#: A removed story answered with the site's error page and status 200.
+SOFT_404 = (
+    "<!doctype html><html lang='en'><head><title>Page not found | The Faulty Gazette</title>"
+    "</head><body><nav><a href='/'>Home</a> <a href='/archive/page/1.html'>Archive</a></nav>"
+    "<main><h1>Page not found</h1><p>Sorry, the page you were looking for has moved or no "
+    "longer exists. Try the search box above, or browse the latest news from our newsroom "
+    "on the home page.</p><p>If you followed a link from another site, please let them know "
+    "that it is out of date.</p></main></body></html>"
+)
+
 ROBOTS = "User-agent: *\nDisallow: /news/members/\n"
 
 MALFORMED = (
@@ -221,6 +231,13 @@ class FaultHandler(BaseHTTPRequestHandler):
 
     def sitemap_unreadable_dates(self) -> None:
         self.send(200, SITEMAP_UNREADABLE_DATES.encode(), "application/xml")
+
+    def soft_404(self) -> None:
+        self.html(SOFT_404)
+
+    def removed_to_home(self) -> None:
+        """A removed story redirected to the home page (a soft-404 too)."""
+        self.redirect("/", 302)
 
     def sitemap_corrupt_gzip(self) -> None:
         self.send(200, CORRUPT_GZIP, "application/gzip")
@@ -421,6 +438,8 @@ FAULT_PATHS = [
     "/news/chain.html",
     "/news/away.html",
     "/news/members/secret.html",
+    "/news/vanished.html",
+    "/news/removed-story.html",
 ]
 
 ROUTES: dict[str, Callable[[FaultHandler], None]] = {
@@ -439,6 +458,8 @@ ROUTES: dict[str, Callable[[FaultHandler], None]] = {
     "/news/cp1252-as-utf8.html": FaultHandler.cp1252_as_utf8,
     "/news/no-charset.html": FaultHandler.no_charset,
     "/news/malformed.html": FaultHandler.malformed,
+    "/news/vanished.html": FaultHandler.soft_404,
+    "/news/removed-story.html": FaultHandler.removed_to_home,
     "/news/deep-jsonld.html": FaultHandler.deep_jsonld,
     "/news/date-1900.html": FaultHandler.date_page,
     "/news/date-2999.html": FaultHandler.date_page,

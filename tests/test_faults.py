@@ -68,6 +68,8 @@ FAULTS = {
     "/sitemap-html.xml": "not_a_sitemap",
     "/sitemap-moved.xml": "not_a_sitemap",  # recorded under the URL declared, not its target
     "/sitemap-empty.xml": "empty_sitemap",
+    "/news/vanished.html": "soft_404",  # "Page not found" with status 200
+    "/news/removed-story.html": "soft_404",  # redirected to the home page
 }
 
 #: Good articles whose date is stored empty, and the reason noted in their provenance.

@@ -2,7 +2,8 @@
 
 Both spiders, ``newsdesk eval``, the golden tests and site onboarding call
 :func:`build_article`: a page that is not HTML, empty or too large is refused
-with a reason; the site's selectors run first and the generic extractor fills
+with a reason, and so is a "page not found" served with 200 (``soft_404``); the site's
+selectors run first and the generic extractor fills
 what they leave empty (or every field, for a page of no declared site);
 implausible dates are emptied with the reason in the provenance; the article is
 stamped with its URL, site, canonical URL, fetch time and HTTP validators.
@@ -21,6 +22,7 @@ from crawler import stats as keys
 from crawler.extract.datecheck import check_dates
 from crawler.extract.generic import GenericPage, fill
 from crawler.extract.guard import rejection
+from crawler.extract.notfound import soft_404
 from crawler.extract.site import SiteExtractor
 from crawler.fields import WATCHED
 from crawler.items import Article
@@ -64,6 +66,8 @@ def build_article(
     except Exception as exc:  # boundary: a page the extractors cannot handle is refused
         logger.exception("Extraction failed on %s", response.url)
         raise Refused(Reason.EXTRACTION_FAILED, f"{type(exc).__name__}: {exc}") from exc
+    if (not_found := soft_404(page, len((article.get("body") or "").split()))) is not None:
+        raise Refused(Reason.SOFT_404, not_found)
     for note in check_dates(article, page, site):
         logger.info("Date left empty on %s: %s", response.url, note)
     _stamp(article, page, site)
