@@ -59,12 +59,17 @@ GOOD |= {
     "/news/canonical-port.html": "Ferry Timetable Changes for Winter",
     "/news/canonical-ipv6.html": "Allotment Waiting List Grows Longer",
     "/news/deep-jsonld.html": "Bakery Wins Regional Bread Award",
+    "/news/canonical-home-1.html": "Swimming Pool Reopens With New Slide",
+    "/news/canonical-home-2.html": "Cycle Lane Plan Goes Out to Consultation",
 }
 
 #: Broken rel=canonical links: the article is stored under the URL it was fetched from.
 BAD_CANONICAL = {
     "/news/canonical-port.html": "http://faulty.test:99999/news/elsewhere.html",
     "/news/canonical-ipv6.html": "http://[faulty.test/news/elsewhere.html",
+    # Two stories whose canonical is the home page: each must keep its own URL.
+    "/news/canonical-home-1.html": "http://faulty.test/",
+    "/news/canonical-home-2.html": "/",
 }
 
 

@@ -288,3 +288,10 @@ def test_a_sitemap_of_unreadable_dates_is_read_at_once(fault_crawl: FaultCrawl) 
     assert fault_crawl.hits["/sitemap-dates.xml"] == 1
     assert fault_crawl.hits["/news/good-4.html"] == 1  # listed there, undated
     assert not [p for p in fault_crawl.hits if p.startswith("/tags/")]  # not articles
+
+
+def test_a_canonical_that_is_no_article_url_is_not_believed(fault_crawl: FaultCrawl) -> None:
+    sql = "select provenance from articles where canonical_url = ?"
+    for path in ("/news/canonical-home-1.html", "/news/canonical-home-2.html"):
+        provenance = json.loads(rows(fault_crawl.db, sql, DECLARED + path)[0]["provenance"])
+        assert provenance["canonical_rejected"].endswith("not an article URL of the site")

@@ -107,24 +107,49 @@ def _extract(response: TextResponse, site: Site | None, extractor: SiteExtractor
 def _stamp(article: Article, response: TextResponse, site: Site | None) -> None:
     article["url"] = response.url
     article["site"] = site.name if site is not None else site_of(response.url)
-    article["canonical_url"] = canonical_url(response, site)
+    article["canonical_url"], rejected = canonical_choice(response, site)
+    if rejected:
+        article.setdefault("provenance", {})["canonical_rejected"] = rejected
     article["fetched_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     article["etag"] = header(response, b"ETag")
     article["last_modified"] = header(response, b"Last-Modified")
 
 
 def canonical_url(response: TextResponse, site: Site | None) -> str:
-    """The page's ``rel=canonical`` when it stays on the site (on the same host, for a page
-    of no declared site), else the fetched URL; normalised by :func:`canonicalize`."""
+    """The page's canonical URL: see :func:`canonical_choice`."""
+    return canonical_choice(response, site)[0]
+
+
+def canonical_choice(response: TextResponse, site: Site | None) -> tuple[str, str | None]:
+    """The page's ``rel=canonical`` when it is believable, else the fetched URL; normalised
+    by :func:`canonicalize`. The second value says why a declared canonical was not taken.
+
+    A page's claim is evidence, not an order: the canonical must stay on the site (on the
+    same host, for a page of no declared site) and be an article URL by the site's rules
+    (for a page of no declared site: not the home page, unless the page is one).
+    """
     url = response.url
     declared = response.css('link[rel="canonical"]::attr(href)').get()
     try:
         candidate = response.urljoin(declared.strip()) if declared else ""
     except ValueError:  # no URL at all, e.g. a broken IPv6 host
-        candidate = ""
-    if candidate and _same_site(candidate, url, site):
-        url = candidate
-    return canonicalize(url)
+        return canonicalize(url), f"{declared!r}: not a URL"
+    if not candidate:
+        return canonicalize(url), None
+    why = _distrust(candidate, url, site)
+    return canonicalize(url if why else candidate), (f"{candidate}: {why}" if why else None)
+
+
+def _distrust(candidate: str, url: str, site: Site | None) -> str | None:
+    if not _same_site(candidate, url, site):
+        return "on another site"
+    if canonicalize(candidate) == canonicalize(url):
+        return None
+    if site is not None and site.article_urls and not site.is_article(candidate):
+        return "not an article URL of the site"
+    if urlsplit(candidate).path in ("", "/") and urlsplit(url).path not in ("", "/"):
+        return "the home page"
+    return None
 
 
 def _same_site(candidate: str, url: str, site: Site | None) -> bool:
