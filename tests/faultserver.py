@@ -61,7 +61,10 @@ GOOD |= {
     "/news/deep-jsonld.html": "Bakery Wins Regional Bread Award",
     "/news/canonical-home-1.html": "Swimming Pool Reopens With New Slide",
     "/news/canonical-home-2.html": "Cycle Lane Plan Goes Out to Consultation",
+    "/news/refreshed.html": "Sailing Club Celebrates Its Centenary",
 }
+#: Good articles reached only through a meta refresh (from /news/refresh.html).
+ONLY_BY_REFRESH = {"/news/refreshed.html"}
 
 #: Broken rel=canonical links: the article is stored under the URL it was fetched from.
 BAD_CANONICAL = {
@@ -220,7 +223,8 @@ class FaultHandler(BaseHTTPRequestHandler):
     # -- the site ----------------------------------------------------------------
 
     def home(self) -> None:
-        links = [*GOOD, *FAULT_PATHS, "/news/moved.html", "/archive/page/1.html",
+        linked = [path for path in GOOD if path not in ONLY_BY_REFRESH]
+        links = [*linked, *FAULT_PATHS, "/news/moved.html", "/archive/page/1.html",
                  "/calendar/2026-11-28/"]  # fmt: skip
         items = "".join(f"<li><a href='{link}'>{link}</a></li>" for link in links)
         self.html(f"<html><body><h1>Faulty Gazette</h1><ul>{items}</ul></body></html>")
@@ -236,6 +240,11 @@ class FaultHandler(BaseHTTPRequestHandler):
 
     def sitemap_unreadable_dates(self) -> None:
         self.send(200, SITEMAP_UNREADABLE_DATES.encode(), "application/xml")
+
+    def meta_refresh(self) -> None:
+        """An old URL whose page sends the browser on to the story (an alias of it)."""
+        refresh = "<meta http-equiv='refresh' content='0; url=/news/refreshed.html'>"
+        self.html(f"<html><head>{refresh}</head><body>Moved</body></html>")
 
     def soft_404(self) -> None:
         self.html(SOFT_404)
@@ -445,6 +454,7 @@ FAULT_PATHS = [
     "/news/members/secret.html",
     "/news/vanished.html",
     "/news/removed-story.html",
+    "/news/refresh.html",
 ]
 
 ROUTES: dict[str, Callable[[FaultHandler], None]] = {
@@ -464,6 +474,8 @@ ROUTES: dict[str, Callable[[FaultHandler], None]] = {
     "/news/no-charset.html": FaultHandler.no_charset,
     "/news/malformed.html": FaultHandler.malformed,
     "/news/vanished.html": FaultHandler.soft_404,
+    "/news/refresh.html": FaultHandler.meta_refresh,
+    "/news/refreshed.html": FaultHandler.page,
     "/news/removed-story.html": FaultHandler.removed_to_home,
     "/news/deep-jsonld.html": FaultHandler.deep_jsonld,
     "/news/date-1900.html": FaultHandler.date_page,

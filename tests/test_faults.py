@@ -295,3 +295,10 @@ def test_a_canonical_that_is_no_article_url_is_not_believed(fault_crawl: FaultCr
     for path in ("/news/canonical-home-1.html", "/news/canonical-home-2.html"):
         provenance = json.loads(rows(fault_crawl.db, sql, DECLARED + path)[0]["provenance"])
         assert provenance["canonical_rejected"].endswith("not an article URL of the site")
+
+
+def test_a_meta_refresh_source_is_an_alias_of_its_story(fault_crawl: FaultCrawl) -> None:
+    sql = """select a.canonical_url from article_urls u join articles a on a.id = u.article_id
+             where u.url = ?"""
+    found = rows(fault_crawl.db, sql, DECLARED + "/news/refresh.html")
+    assert [r["canonical_url"] for r in found] == [DECLARED + "/news/refreshed.html"]

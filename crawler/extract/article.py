@@ -26,9 +26,10 @@ from crawler.extract.notfound import soft_404
 from crawler.extract.site import SiteExtractor
 from crawler.fields import WATCHED
 from crawler.items import Article
+from crawler.middlewares.mirror import MIRROR
 from crawler.sites import Site
 from crawler.stats import Reason
-from crawler.urls import canonicalize
+from crawler.urls import canonicalize, rebase
 
 DECLARED_SOURCES = ("selector", "dateline")  # provenance of values the site's declaration found
 logger = logging.getLogger(__name__)
@@ -113,6 +114,18 @@ def _stamp(article: Article, response: TextResponse, site: Site | None) -> None:
     article["fetched_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     article["etag"] = header(response, b"ETag")
     article["last_modified"] = header(response, b"Last-Modified")
+    article["redirected_from"] = redirect_sources(response)
+
+
+def redirect_sources(response: TextResponse) -> list[str]:
+    """The URLs that led to this page by HTTP redirects or meta refresh, on the site's own
+    origin: each becomes an alias of the story (so it is not fetched again)."""
+    if response.request is None:
+        return []
+    mirror = response.meta.get(MIRROR)
+    sources = (str(u) for u in response.meta.get("redirect_urls") or [])
+    found = (canonicalize(rebase(u, *mirror) if mirror else u) for u in sources)
+    return list(dict.fromkeys(u for u in found if u != canonicalize(response.url)))
 
 
 def canonical_url(response: TextResponse, site: Site | None) -> str:
