@@ -49,6 +49,7 @@ FIELDS: tuple[Field, ...] = (
     Field("fetched_at", stored=None),  # stored as first_seen / last_seen
     Field("etag"),
     Field("last_modified"),
+    Field("redirected_from", stored=None, exported=False),  # kept in article_urls
     Field("content_hash", versioned=True),
     Field("word_count", stored=None),  # computed by the store from the body
     Field("minhash", stored=None, exported=False),  # article_minhash, article_bands

@@ -36,6 +36,7 @@ class Article(scrapy.Item):
     fetched_at = scrapy.Field()
     etag = scrapy.Field()  # HTTP validators of the fetched copy, for conditional revisits
     last_modified = scrapy.Field()
+    redirected_from = scrapy.Field()  # URLs that led here by redirect or meta refresh
     # Set by the pipelines.
     content_hash = scrapy.Field()
     word_count = scrapy.Field()

@@ -111,3 +111,8 @@ EXTENSIONS["crawler.extensions.archive.ArchiveRecorder"] = 520
 NEWSDESK_ARCHIVE_DIR = ""
 NEWSDESK_ARCHIVE_MAX_BYTES = 1024 * 1024 * 1024
 NEWSDESK_ARCHIVE_INDEX = False
+
+# robots.txt answering 5xx disallows the whole site, as RFC 9309 says
+# (crawler/middlewares/robots.py).
+DOWNLOADER_MIDDLEWARES["scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"] = None
+DOWNLOADER_MIDDLEWARES["crawler.middlewares.robots.ServerErrorRobotsMiddleware"] = 100

@@ -57,6 +57,7 @@ _DOWNLOAD_FAILURES: tuple[tuple[_Kinds, Reason], ...] = (
 
 #: Requests a middleware ignored, by the words of its message.
 _IGNORED: tuple[tuple[str, Reason], ...] = (
+    ("robots.txt unavailable", Reason.ROBOTS_UNAVAILABLE),
     ("robots.txt", Reason.ROBOTS),
     ("during decompression", Reason.TOO_LARGE_DECOMPRESSED),
     ("max redirections", Reason.TOO_MANY_REDIRECTS),

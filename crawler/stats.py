@@ -51,12 +51,17 @@ class Reason(StrEnum):
     EXTRACTION_FAILED = "extraction_failed"
     MISSING_TITLE = "missing_title"
     MISSING_BODY = "missing_body"
+    SOFT_404 = "soft_404"  # a "page not found" page answered with 200
     # Deduplication ("unchanged" is counted in the run, not listed page by page)
     UNCHANGED = "unchanged"
     DUPLICATE_URL = "duplicate_url"
     DUPLICATE_CONTENT = "duplicate_content"
     # Discovery and traps
     XML_ENTITIES = "xml_entities"
+    CORRUPT_GZIP = "corrupt_gzip"  # a sitemap or feed whose gzip stream is broken
+    NOT_A_SITEMAP = "not_a_sitemap"  # a sitemap or feed URL answered with something else
+    EMPTY_SITEMAP = "empty_sitemap"  # a sitemap or feed that lists nothing
+    ROBOTS_UNAVAILABLE = "robots_unavailable"  # robots.txt answered 5xx: all disallowed
     DEPTH_LIMIT = "depth_limit"
     REDIRECT_LOOP = "redirect_loop"
     REDIRECT_OFFSITE = "redirect_offsite"

@@ -85,23 +85,29 @@ class DedupPipeline:
         url, fetched, site = adapter["canonical_url"], adapter["url"], adapter["site"]
         digest = content_hash(adapter["body"])
         if url in self.run_urls:
-            self.aliases[fetched] = url
+            self._aliases(adapter, url)
             detail = f"{fetched} is {url}, already seen in this run"
             raise drop(self.stats, Reason.DUPLICATE_URL, detail)
         if (site, digest) in self.run_hashes:
-            self.aliases[fetched] = first = self.run_hashes[site, digest]
+            first = self.run_hashes[site, digest]
+            self._aliases(adapter, first)
             raise drop(self.stats, Reason.DUPLICATE_CONTENT, f"{fetched} has the text of {first}")
         self.run_urls.add(url)
         stored = self._stored_hash(url)
         if stored == digest:
-            self.aliases[fetched] = url
+            self._aliases(adapter, url)
             raise drop(self.stats, Reason.UNCHANGED, f"{url} is stored with the same text")
         if stored is None and (other := self._stored_url_with(digest, site)):
-            self.aliases[fetched] = other
+            self._aliases(adapter, other)
             raise drop(self.stats, Reason.DUPLICATE_CONTENT, f"{fetched} has the text of {other}")
         self.run_hashes[site, digest] = url
         adapter["content_hash"] = digest
         return item
+
+    def _aliases(self, adapter: ItemAdapter, canonical: str) -> None:
+        """Remember the fetched URL, and those that redirected to it, as aliases of a story."""
+        for url in [adapter["url"], *(adapter.get("redirected_from") or [])]:
+            self.aliases[url] = canonical
 
     def _stored_hash(self, canonical_url: str) -> str | None:
         assert self.db is not None, "open_spider() opens the database"

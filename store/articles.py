@@ -66,7 +66,7 @@ def write_article(db: Database, item: dict[str, Any], near_threshold: float) -> 
         db.table("articles").update(article_id, {**row, "version": existing["version"] + 1})
         outcomes.append(Outcome.UPDATED)
     minhash.store_signature(db, article_id, item.get("minhash"))
-    for url in {item["url"], row["canonical_url"]}:
+    for url in {item["url"], row["canonical_url"], *(item.get("redirected_from") or [])}:
         db.table("article_urls").insert(
             {"url": url, "article_id": article_id, "first_seen": row["last_seen"]}, ignore=True
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -21,13 +22,32 @@ RUN_COLUMNS = (
     "articles_new",
     "articles_updated",
 )
+MAX_ID = 2**63 - 1  # SQLite's largest integer
+MAX_ID_DIGITS = len(str(MAX_ID))
+_ID = re.compile(r"[0-9]+")  # str.isdigit() and int() also take "²", "١٢", "１"
 DATE_COLUMNS = {"published": "published", "seen": "first_seen"}
+
+
+def article_id_of(ref: str) -> int | None:
+    """``ref`` as an article id: ASCII digits within SQLite's integer range, else ``None``.
+
+    >>> article_id_of(" 14 "), article_id_of("99999999999999999999"), article_id_of("\u0661\u0662")
+    (14, None, None)
+    >>> article_id_of("\u00b2"), article_id_of("-1"), article_id_of("1_000")
+    (None, None, None)
+    """
+    text = ref.strip()
+    if not _ID.fullmatch(text) or len(text) > MAX_ID_DIGITS:
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
 
 
 def find_article_id(db: Database, ref: str) -> int | None:
     """The id of the article that ``ref`` names: an id, or any URL that led to it."""
-    if ref.strip().isdigit():
-        row = next(db.query("select id from articles where id = ?", [int(ref)]), None)
+    article_id = article_id_of(ref)
+    if article_id is not None:
+        row = next(db.query("select id from articles where id = ?", [article_id]), None)
         return row["id"] if row else None
     sql = """
         select article_id as id from article_urls where url = :ref

@@ -8,6 +8,9 @@ understood on top of that:
 - ``OR``, ``AND``, ``NOT`` (upper case) between two terms: boolean operators;
 - ``word*`` or ``"a phrase"*``: prefix search.
 
+At most :data:`MAX_TERMS` words in all (each word of a phrase counts): FTS5's ranking
+and snippets grow with the number of terms (500 took half a minute).
+
 Each word reaches FTS5 inside double quotes, so FTS5's own syntax (``NEAR(``,
 column filters, ``^``) is never interpreted. Input that the syntax above cannot
 read (an unclosed ``"``, an operator without a term on both sides) raises
@@ -19,6 +22,7 @@ from __future__ import annotations
 import re
 
 OPERATORS = frozenset({"OR", "AND", "NOT"})
+MAX_TERMS = 32
 WORD = re.compile(r"\w+")
 TOKEN = re.compile(
     r'"(?P<phrase>[^"]*)"(?P<phrase_star>\*)?'
@@ -69,7 +73,24 @@ or search without quotes
         raise QuerySyntaxError(_operator_message(text, parts[-1]))
     if not parts:
         raise QuerySyntaxError(f"nothing to search for in {text!r}: give at least one word")
+    _check_term_count(parts)
     return " ".join(parts)
+
+
+def _check_term_count(parts: list[str]) -> None:
+    """Refuse a query of more than :data:`MAX_TERMS` words.
+
+    >>> _check_term_count(['"a b"', "OR", '"c"'])
+    >>> _check_term_count(['"w"'] * 33)
+    Traceback (most recent call last):
+    ...
+    store.fts.QuerySyntaxError: too many search terms (33 words): at most 32 are searched for
+    """
+    count = sum(len(WORD.findall(part)) for part in parts if part not in OPERATORS)
+    if count > MAX_TERMS:
+        raise QuerySyntaxError(
+            f"too many search terms ({count} words): at most {MAX_TERMS} are searched for"
+        )
 
 
 def _check_operator_position(text: str, parts: list[str], operator: str) -> None:

@@ -6,6 +6,7 @@ fragments.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ _AGE_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 # Weights of the FTS columns (title, lead, body) for BM25: a title match counts most.
 BM25_WEIGHTS = (10.0, 3.0, 1.0)
 HIGHLIGHT = ("[", "]")
+SNIPPET_CHARS = 20_000  # of each body, for its snippet (the whole text is searched)
+SNIPPET_WORDS = 16
 
 
 def _utc_text(moment: datetime) -> str:
@@ -149,24 +152,82 @@ def search(
 ) -> list[dict[str, Any]]:
     """Articles matching ``text``, best first (BM25), with a highlighted snippet.
 
+    Snippets are made for the returned rows only, from the first
+    :data:`SNIPPET_CHARS` characters of each text (:func:`snippets`).
     Raises :class:`QuerySyntaxError` for search text that is not valid syntax.
     """
     condition, params = (filters or Filters()).where()
     sql = f"""
         select articles.id, articles.site, articles.title, articles.published,
                articles.authors, articles.language, articles.canonical_url,
-               snippet(articles_fts, -1, :open, :close, '…', 16) as snippet,
                bm25(articles_fts, {", ".join(map(str, BM25_WEIGHTS))}) as rank
         from articles_fts join articles on articles.id = articles_fts.rowid
         where articles_fts match :query and {condition}
         order by rank
         limit :limit
     """
-    params.update(query=fts_query(text), limit=limit, open=highlight[0], close=highlight[1])
+    query = fts_query(text)
+    params.update(query=query, limit=limit)
     try:
-        return list(db.query(sql, params))
+        rows = list(db.query(sql, params))
+        found = snippets(db, [row["id"] for row in rows], query, highlight)
     except sqlite3.OperationalError as exc:
         raise QuerySyntaxError(f"cannot search for {text!r}: {exc}") from None
+    return [_with_snippet(row, found.get(row["id"], "")) for row in rows]
+
+
+def _with_snippet(row: dict[str, Any], snippet: str) -> dict[str, Any]:
+    rank = row.pop("rank")
+    return {**row, "snippet": snippet, "rank": rank}
+
+
+def snippets(
+    db: Database, ids: list[int], query: str, highlight: tuple[str, str] = HIGHLIGHT
+) -> dict[int, str]:
+    """Highlighted snippets of the articles ``ids`` for an FTS5 ``query``.
+
+    FTS5's ``snippet()`` reads the whole text of a row: for a huge article that is
+    seconds. So the title, lead and the first :data:`SNIPPET_CHARS` characters of
+    the body of these rows alone are indexed in a temporary table, and the snippet
+    comes from there; an article that matches only further on shows its first words.
+    """
+    if not ids:
+        return {}
+    db.execute(
+        "create virtual table if not exists temp.snippet_text "
+        "using fts5(title, lead, body, tokenize='porter')"
+    )
+    try:
+        db.execute("delete from temp.snippet_text")
+        db.execute(
+            "insert into temp.snippet_text (rowid, title, lead, body) "
+            "select id, title, lead, substr(body, 1, :chars) from articles "
+            "where id in (select value from json_each(:ids))",
+            {"chars": SNIPPET_CHARS, "ids": json.dumps(ids)},
+        )
+        found = {
+            row["rowid"]: row["snippet"]
+            for row in db.query(
+                "select rowid, snippet(snippet_text, -1, :open, :close, '…', 16) as snippet "
+                "from temp.snippet_text where snippet_text match :query",
+                {"query": query, "open": highlight[0], "close": highlight[1]},
+            )
+        }
+        for row in db.query("select rowid, body from temp.snippet_text"):
+            found.setdefault(row["rowid"], leading_words(row["body"] or ""))
+    finally:
+        db.conn.commit()  # the temporary rows need no keeping; end the read transaction
+    return found
+
+
+def leading_words(text: str, count: int = SNIPPET_WORDS) -> str:
+    """The first ``count`` words of ``text``, as a snippet.
+
+    >>> leading_words("One two three four", 3), leading_words("One two", 3)
+    ('One two three…', 'One two')
+    """
+    words = text[: count * 40].split()
+    return " ".join(words[:count]) + ("…" if len(words) > count else "")
 
 
 def count_by_site(db: Database) -> list[dict[str, Any]]:

@@ -58,12 +58,21 @@ GOOD |= {
     "/news/date-garbage.html": "Farmers Market Moves to Town Square",
     "/news/canonical-port.html": "Ferry Timetable Changes for Winter",
     "/news/canonical-ipv6.html": "Allotment Waiting List Grows Longer",
+    "/news/deep-jsonld.html": "Bakery Wins Regional Bread Award",
+    "/news/canonical-home-1.html": "Swimming Pool Reopens With New Slide",
+    "/news/canonical-home-2.html": "Cycle Lane Plan Goes Out to Consultation",
+    "/news/refreshed.html": "Sailing Club Celebrates Its Centenary",
 }
+#: Good articles reached only through a meta refresh (from /news/refresh.html).
+ONLY_BY_REFRESH = {"/news/refreshed.html"}
 
 #: Broken rel=canonical links: the article is stored under the URL it was fetched from.
 BAD_CANONICAL = {
     "/news/canonical-port.html": "http://faulty.test:99999/news/elsewhere.html",
     "/news/canonical-ipv6.html": "http://[faulty.test/news/elsewhere.html",
+    # Two stories whose canonical is the home page: each must keep its own URL.
+    "/news/canonical-home-1.html": "http://faulty.test/",
+    "/news/canonical-home-2.html": "/",
 }
 
 
@@ -121,6 +130,47 @@ SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
 </urlset>
 """
 
+#: A sitemap whose dates no W3C or RFC 822 reader accepts: read at once, its entries undated.
+UNREADABLE_DATES_ENTRIES = 5_000
+SITEMAP_UNREADABLE_DATES = (
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+    + "".join(
+        f"<url><loc>http://faulty.test/tags/topic-{n}.html</loc>"
+        f"<lastmod>the {n}th day after the flood</lastmod></url>"
+        for n in range(UNREADABLE_DATES_ENTRIES)
+    )
+    + "<url><loc>http://faulty.test/news/good-4.html</loc><lastmod>gestern</lastmod></url>"
+    + "</urlset>"
+)
+
+#: JSON-LD that no recursive reader survives: one block nested 100,000 deep (json.loads
+#: raises RecursionError), one article object whose author, keywords and image are nested
+#: 600 deep (loaded, but deeper than Python frames allow to walk twice over).
+DEEP_JSONLD = (
+    '<script type="application/ld+json">' + "[" * 100_000 + "]" * 100_000 + "</script>"
+    '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Deep", '
+    + ", ".join(f'"{key}": ' + "[" * 600 + '"x"' + "]" * 600
+                for key in ("author", "keywords", "image", "publisher"))  # fmt: skip
+    + "}</script>"
+)
+
+#: A .xml.gz whose gzip stream breaks off, and a sitemap URL that answers with an HTML page.
+CORRUPT_GZIP = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03" + bytes(range(7, 200))
+HTML_SITEMAP = (
+    "<!doctype html><html><body><h1>Site map</h1><a href='/news/good-1.html'>x</a></body></html>"
+)
+EMPTY_SITEMAP = '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>'
+
+#: A removed story answered with the site's error page and status 200.
+SOFT_404 = (
+    "<!doctype html><html lang='en'><head><title>Page not found | The Faulty Gazette</title>"
+    "</head><body><nav><a href='/'>Home</a> <a href='/archive/page/1.html'>Archive</a></nav>"
+    "<main><h1>Page not found</h1><p>Sorry, the page you were looking for has moved or no "
+    "longer exists. Try the search box above, or browse the latest news from our newsroom "
+    "on the home page.</p><p>If you followed a link from another site, please let them know "
+    "that it is out of date.</p></main></body></html>"
+)
+
 ROBOTS = "User-agent: *\nDisallow: /news/members/\n"
 
 MALFORMED = (
@@ -173,16 +223,47 @@ class FaultHandler(BaseHTTPRequestHandler):
     # -- the site ----------------------------------------------------------------
 
     def home(self) -> None:
-        links = [*GOOD, *FAULT_PATHS, "/news/moved.html", "/archive/page/1.html",
+        linked = [path for path in GOOD if path not in ONLY_BY_REFRESH]
+        links = [*linked, *FAULT_PATHS, "/news/moved.html", "/archive/page/1.html",
                  "/calendar/2026-11-28/"]  # fmt: skip
         items = "".join(f"<li><a href='{link}'>{link}</a></li>" for link in links)
         self.html(f"<html><body><h1>Faulty Gazette</h1><ul>{items}</ul></body></html>")
 
     def robots(self) -> None:
+        if self.server.robots_status != 200:  # RFC 9309: a 5xx robots.txt disallows all
+            self.html("<html><body>Service unavailable</body></html>", self.server.robots_status)
+            return
         self.send(200, ROBOTS.encode(), "text/plain")
 
     def sitemap(self) -> None:
         self.send(200, SITEMAP.encode(), "application/xml")
+
+    def sitemap_unreadable_dates(self) -> None:
+        self.send(200, SITEMAP_UNREADABLE_DATES.encode(), "application/xml")
+
+    def meta_refresh(self) -> None:
+        """An old URL whose page sends the browser on to the story (an alias of it)."""
+        refresh = "<meta http-equiv='refresh' content='0; url=/news/refreshed.html'>"
+        self.html(f"<html><head>{refresh}</head><body>Moved</body></html>")
+
+    def soft_404(self) -> None:
+        self.html(SOFT_404)
+
+    def removed_to_home(self) -> None:
+        """A removed story redirected to the home page (a soft-404 too)."""
+        self.redirect("/", 302)
+
+    def sitemap_corrupt_gzip(self) -> None:
+        self.send(200, CORRUPT_GZIP, "application/gzip")
+
+    def sitemap_html(self) -> None:
+        self.html(HTML_SITEMAP)
+
+    def sitemap_empty(self) -> None:
+        self.send(200, EMPTY_SITEMAP.encode(), "application/xml")
+
+    def sitemap_moved(self) -> None:
+        self.redirect("/pages/site-map.html", 301)
 
     def sitemap_bomb(self) -> None:
         self.send(200, BILLION_LAUGHS.encode(), "application/xml")
@@ -331,6 +412,9 @@ class FaultHandler(BaseHTTPRequestHandler):
         link = f"<link rel='canonical' href='{BAD_CANONICAL[self.path]}'>"
         self.html(article_html(GOOD[self.path], meta=link))
 
+    def deep_jsonld(self) -> None:
+        self.html(article_html(GOOD[self.path], meta=DEEP_JSONLD))
+
     def malformed(self) -> None:
         self.send(200, MALFORMED, "text/html; charset=utf-8")
 
@@ -368,6 +452,9 @@ FAULT_PATHS = [
     "/news/chain.html",
     "/news/away.html",
     "/news/members/secret.html",
+    "/news/vanished.html",
+    "/news/removed-story.html",
+    "/news/refresh.html",
 ]
 
 ROUTES: dict[str, Callable[[FaultHandler], None]] = {
@@ -375,11 +462,22 @@ ROUTES: dict[str, Callable[[FaultHandler], None]] = {
     "/robots.txt": FaultHandler.robots,
     "/sitemap.xml": FaultHandler.sitemap,
     "/sitemap-bomb.xml": FaultHandler.sitemap_bomb,
+    "/sitemap-dates.xml": FaultHandler.sitemap_unreadable_dates,
+    "/sitemap-corrupt.xml.gz": FaultHandler.sitemap_corrupt_gzip,
+    "/sitemap-html.xml": FaultHandler.sitemap_html,
+    "/pages/site-map.html": FaultHandler.sitemap_html,
+    "/sitemap-empty.xml": FaultHandler.sitemap_empty,
+    "/sitemap-moved.xml": FaultHandler.sitemap_moved,
     **{path: FaultHandler.page for path in GOOD if path.startswith("/news/good-")},
     "/news/flaky-503.html": FaultHandler.flaky,
     "/news/cp1252-as-utf8.html": FaultHandler.cp1252_as_utf8,
     "/news/no-charset.html": FaultHandler.no_charset,
     "/news/malformed.html": FaultHandler.malformed,
+    "/news/vanished.html": FaultHandler.soft_404,
+    "/news/refresh.html": FaultHandler.meta_refresh,
+    "/news/refreshed.html": FaultHandler.page,
+    "/news/removed-story.html": FaultHandler.removed_to_home,
+    "/news/deep-jsonld.html": FaultHandler.deep_jsonld,
     "/news/date-1900.html": FaultHandler.date_page,
     "/news/date-2999.html": FaultHandler.date_page,
     "/news/date-garbage.html": FaultHandler.date_page,
@@ -413,8 +511,9 @@ class FaultHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 64  # at the default 5, dropped SYNs hold requests back 1 s
 
-    def __init__(self, port: int, log: Path | None) -> None:
+    def __init__(self, port: int, log: Path | None, robots_status: int = 200) -> None:
         super().__init__(("127.0.0.1", port), FaultHandler)
+        self.robots_status = robots_status
         self.hits: Counter[str] = Counter()
         self.lock = threading.Lock()
         self.log = log.open("a", encoding="utf-8") if log else None
@@ -438,8 +537,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--log", type=Path, help="append each requested path to this file")
+    parser.add_argument("--robots-status", type=int, default=200, help="answer robots.txt so")
     args = parser.parse_args(argv)
-    server = FaultHTTPServer(args.port, args.log)
+    server = FaultHTTPServer(args.port, args.log, args.robots_status)
     print(f"serving faults at http://127.0.0.1:{server.server_address[1]}/", flush=True)
     try:
         server.serve_forever()
@@ -450,8 +550,8 @@ def main(argv: list[str] | None = None) -> None:
 class FaultServer(ServerProcess):
     """Run the fault site in a subprocess; ``url`` is its origin."""
 
-    def __init__(self, log: Path | None = None) -> None:
-        command = [sys.executable, "-m", "tests.faultserver"]
+    def __init__(self, log: Path | None = None, robots_status: int = 200) -> None:
+        command = [sys.executable, "-m", "tests.faultserver", "--robots-status", str(robots_status)]
         if log:
             command += ["--log", str(log)]
         super().__init__(command, cwd=Path(__file__).resolve().parent.parent)

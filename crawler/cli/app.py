@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import shutil
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,14 @@ from store import DEFAULT_PATH, ENVIRONMENT
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
+DB_PATH_KEY = "newsdesk.db_path"  # in click's context meta: the database a command uses
+
+
+def _remember_db(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    ctx.meta[DB_PATH_KEY] = value
+    return value
+
+
 db_option = click.option(
     "--db",
     "db_path",
@@ -22,6 +31,7 @@ db_option = click.option(
     show_default=True,
     show_envvar=True,
     type=click.Path(dir_okay=True),
+    callback=_remember_db,
     help="SQLite database file.",
 )
 
@@ -93,6 +103,17 @@ class LazyGroup(click.Group):
         if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
             importlib.import_module(COMMAND_MODULES[cmd_name])
         return super().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; an SQLite error it did not expect (a damaged file found
+        halfway through a query) is one line naming the database, not a traceback."""
+        try:
+            return super().invoke(ctx)
+        except sqlite3.DatabaseError as exc:
+            from store.db import database_error
+
+            path = Path(ctx.meta.get(DB_PATH_KEY) or DEFAULT_PATH)
+            raise fail(database_error(path, exc)) from None
 
 
 @click.group(cls=LazyGroup, context_settings=CONTEXT)

@@ -190,7 +190,7 @@ def crawl_settings(
         values["NEWSDESK_SITES_DIR"] = sites_dir
     values |= parse_overrides(overrides, project_settings())
     try:
-        open_db(db_path).close()
+        open_db(db_path, verify=True).close()  # never a crawl into a damaged file
     except DatabaseError as exc:
         raise fail(str(exc)) from None
     return project_settings(values)

@@ -19,6 +19,7 @@ from scrapy import signals as scrapy_signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 
+from crawler.extract.notfound import redirected_home
 from crawler.middlewares.mirror import declared_url
 from crawler.signals import drop_page
 from crawler.stats import Reason
@@ -59,6 +60,9 @@ class RedirectRecorder:
             detail = " -> ".join([*chain, request.url])
             drop_page(self.crawler, url, Reason.REDIRECT_LOOP, detail)
             raise IgnoreRequest(f"redirect loop: {request.url}")
+        if request.meta.get("article") and (why := redirected_home(chain[0], request.url)):
+            drop_page(self.crawler, url, Reason.SOFT_404, why)  # a removed story, most often
+            raise IgnoreRequest(f"soft-404: {why}")
         domains = getattr(spider, "allowed_domains", None)  # as Scrapy's offsite filter reads it
         if domains and not in_domains(request.url, domains):
             drop_page(self.crawler, url, Reason.REDIRECT_OFFSITE, f"redirects to {request.url}")

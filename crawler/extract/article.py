@@ -2,7 +2,8 @@
 
 Both spiders, ``newsdesk eval``, the golden tests and site onboarding call
 :func:`build_article`: a page that is not HTML, empty or too large is refused
-with a reason; the site's selectors run first and the generic extractor fills
+with a reason, and so is a "page not found" served with 200 (``soft_404``); the site's
+selectors run first and the generic extractor fills
 what they leave empty (or every field, for a page of no declared site);
 implausible dates are emptied with the reason in the provenance; the article is
 stamped with its URL, site, canonical URL, fetch time and HTTP validators.
@@ -21,12 +22,14 @@ from crawler import stats as keys
 from crawler.extract.datecheck import check_dates
 from crawler.extract.generic import GenericPage, fill
 from crawler.extract.guard import rejection
+from crawler.extract.notfound import soft_404
 from crawler.extract.site import SiteExtractor
 from crawler.fields import WATCHED
 from crawler.items import Article
+from crawler.middlewares.mirror import MIRROR
 from crawler.sites import Site
 from crawler.stats import Reason
-from crawler.urls import canonicalize
+from crawler.urls import canonicalize, rebase
 
 DECLARED_SOURCES = ("selector", "dateline")  # provenance of values the site's declaration found
 logger = logging.getLogger(__name__)
@@ -64,6 +67,8 @@ def build_article(
     except Exception as exc:  # boundary: a page the extractors cannot handle is refused
         logger.exception("Extraction failed on %s", response.url)
         raise Refused(Reason.EXTRACTION_FAILED, f"{type(exc).__name__}: {exc}") from exc
+    if (not_found := soft_404(page, len((article.get("body") or "").split()))) is not None:
+        raise Refused(Reason.SOFT_404, not_found)
     for note in check_dates(article, page, site):
         logger.info("Date left empty on %s: %s", response.url, note)
     _stamp(article, page, site)
@@ -103,24 +108,61 @@ def _extract(response: TextResponse, site: Site | None, extractor: SiteExtractor
 def _stamp(article: Article, response: TextResponse, site: Site | None) -> None:
     article["url"] = response.url
     article["site"] = site.name if site is not None else site_of(response.url)
-    article["canonical_url"] = canonical_url(response, site)
+    article["canonical_url"], rejected = canonical_choice(response, site)
+    if rejected:
+        article.setdefault("provenance", {})["canonical_rejected"] = rejected
     article["fetched_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     article["etag"] = header(response, b"ETag")
     article["last_modified"] = header(response, b"Last-Modified")
+    article["redirected_from"] = redirect_sources(response)
+
+
+def redirect_sources(response: TextResponse) -> list[str]:
+    """The URLs that led to this page by HTTP redirects or meta refresh, on the site's own
+    origin: each becomes an alias of the story (so it is not fetched again)."""
+    if response.request is None:
+        return []
+    mirror = response.meta.get(MIRROR)
+    sources = (str(u) for u in response.meta.get("redirect_urls") or [])
+    found = (canonicalize(rebase(u, *mirror) if mirror else u) for u in sources)
+    return list(dict.fromkeys(u for u in found if u != canonicalize(response.url)))
 
 
 def canonical_url(response: TextResponse, site: Site | None) -> str:
-    """The page's ``rel=canonical`` when it stays on the site (on the same host, for a page
-    of no declared site), else the fetched URL; normalised by :func:`canonicalize`."""
+    """The page's canonical URL: see :func:`canonical_choice`."""
+    return canonical_choice(response, site)[0]
+
+
+def canonical_choice(response: TextResponse, site: Site | None) -> tuple[str, str | None]:
+    """The page's ``rel=canonical`` when it is believable, else the fetched URL; normalised
+    by :func:`canonicalize`. The second value says why a declared canonical was not taken.
+
+    A page's claim is evidence, not an order: the canonical must stay on the site (on the
+    same host, for a page of no declared site) and be an article URL by the site's rules
+    (for a page of no declared site: not the home page, unless the page is one).
+    """
     url = response.url
     declared = response.css('link[rel="canonical"]::attr(href)').get()
     try:
         candidate = response.urljoin(declared.strip()) if declared else ""
     except ValueError:  # no URL at all, e.g. a broken IPv6 host
-        candidate = ""
-    if candidate and _same_site(candidate, url, site):
-        url = candidate
-    return canonicalize(url)
+        return canonicalize(url), f"{declared!r}: not a URL"
+    if not candidate:
+        return canonicalize(url), None
+    why = _distrust(candidate, url, site)
+    return canonicalize(url if why else candidate), (f"{candidate}: {why}" if why else None)
+
+
+def _distrust(candidate: str, url: str, site: Site | None) -> str | None:
+    if not _same_site(candidate, url, site):
+        return "on another site"
+    if canonicalize(candidate) == canonicalize(url):
+        return None
+    if site is not None and site.article_urls and not site.is_article(candidate):
+        return "not an article URL of the site"
+    if urlsplit(candidate).path in ("", "/") and urlsplit(url).path not in ("", "/"):
+        return "the home page"
+    return None
 
 
 def _same_site(candidate: str, url: str, site: Site | None) -> bool:

@@ -12,6 +12,7 @@ metadata lacks from htmldate.
 from __future__ import annotations
 
 import html
+import logging
 import re
 from collections.abc import MutableMapping
 from datetime import tzinfo
@@ -38,6 +39,7 @@ from crawler.extract.dates import (
 from crawler.extract.processors import normalize_text
 
 Filled = tuple[Any, str]
+logger = logging.getLogger(__name__)
 # crawler.fields.GENERIC, in the order fill() computes them.
 FIELDS = (
     "title",
@@ -87,6 +89,11 @@ def plain(value: Any) -> str | None:
     return normalize_text(html.unescape(_TAG.sub(" ", text)))
 
 
+def unreadable(url: str, what: str, exc: BaseException) -> None:
+    """Log a metadata source or field that raised on a page (it is skipped, not fatal)."""
+    logger.warning("Unreadable %s on %s: %s: %s", what, url, type(exc).__name__, exc)
+
+
 def text_of_node(node: Selector) -> str | None:
     """An element's visible text as the page shows it (``<br>`` as a space)."""
     parts = node.xpath(".//text()[not(ancestor::script) and not(ancestor::style)] | .//br")
@@ -117,7 +124,11 @@ class GenericPage:
 
     @cached_property
     def ld(self) -> dict[str, Any]:
-        return jsonld.article_node(self.selector)
+        try:
+            return jsonld.article_node(self.selector)
+        except Exception as exc:  # boundary: unreadable JSON-LD is none; other sources remain
+            unreadable(self.response.url, "JSON-LD", exc)
+            return {}
 
     @cached_property
     def tags_by_key(self) -> dict[str, list[str]]:
@@ -125,7 +136,11 @@ class GenericPage:
 
     @cached_property
     def outlets(self) -> set[str]:
-        names = set(jsonld.publisher_names(self.selector))
+        try:
+            names = set(jsonld.publisher_names(self.selector))
+        except Exception as exc:  # boundary, as for ``ld``
+            unreadable(self.response.url, "JSON-LD publisher", exc)
+            names = set()
         names.update(self.tags_by_key.get("og:site_name", []))
         names.update(self.tags_by_key.get("application-name", []))
         names.add(host_name(self.response.url))
@@ -421,7 +436,14 @@ def fill(
     for field in fields:
         if article.get(field):
             continue
-        found = page.get(field)
+        try:
+            found = page.get(field)
+        except Exception as exc:  # boundary: a field its sources cannot give is left empty
+            if field == "body":  # no article without it: the page is refused
+                raise
+            unreadable(page.response.url, field, exc)
+            provenance[f"{field}_failed"] = f"{type(exc).__name__}: {exc}"[:200]
+            continue
         if found is not None and found[0]:
             article[field] = found[0]
             provenance[field] = found[1]

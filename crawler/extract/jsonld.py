@@ -3,7 +3,8 @@
 Pages embed ``<script type="application/ld+json">`` blocks; the article is an
 object whose ``@type`` is one of :data:`ARTICLE_TYPES`, found at the top level,
 in a list, or inside an ``@graph``. Invalid JSON is tolerated: a block that
-cannot be read is skipped.
+cannot be read is skipped, and so is one nested deeper than Python can parse; values are
+read at most :data:`_MAX_DEPTH` levels deep.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def load_json(text: str) -> Any:
     for candidate in (text, _TRAILING_COMMA.sub(r"\1", _CONTROL.sub(" ", text))):
         try:
             return json.loads(candidate, strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
             continue
     return None
 
@@ -123,44 +124,51 @@ def publisher_names(selector: Selector) -> set[str]:
     return names
 
 
-def names_of(value: Any) -> list[str]:
+def names_of(value: Any, depth: int = 0) -> list[str]:
     """Names in a person/organisation value: a string, an object, or a list of them.
 
     >>> names_of([{"@type": "Person", "name": "Ann Lee"}, "Bo Chen", {"name": ["Cy"]}])
     ['Ann Lee', 'Bo Chen', 'Cy']
+    >>> names_of([[[[[[[["too deep"]]]]]]]])
+    []
     """
     if isinstance(value, str):
         return [value]
+    if depth >= _MAX_DEPTH:
+        return []
     if isinstance(value, list):
-        return [name for item in value for name in names_of(item)]
+        return [name for item in value for name in names_of(item, depth + 1)]
     if isinstance(value, dict):
-        return names_of(value.get("name"))
+        return names_of(value.get("name"), depth + 1)
     return []
 
 
-def text_of(value: Any) -> str | None:
+def text_of(value: Any, depth: int = 0) -> str | None:
     """A plain string from a value that may be a list or an object with a name/url.
 
     >>> text_of(["Politics", "World"]), text_of({"@type": "ImageObject", "url": "x.jpg"})
     ('Politics', 'x.jpg')
     """
+    if isinstance(value, list | dict) and depth >= _MAX_DEPTH:
+        return None
     if isinstance(value, list):
-        return next((t for t in map(text_of, value) if t), None)
+        return next((t for t in (text_of(v, depth + 1) for v in value) if t), None)
     if isinstance(value, dict):
-        return text_of(value.get("url") or value.get("name") or value.get("@value"))
+        inner = value.get("url") or value.get("name") or value.get("@value")
+        return text_of(inner, depth + 1)
     if isinstance(value, str | int | float) and str(value).strip():
         return str(value).strip()
     return None
 
 
-def keywords(value: Any) -> list[str]:
+def keywords(value: Any, depth: int = 0) -> list[str]:
     """Keywords from a comma-separated string or a list.
 
     >>> keywords("Budget, Parking ,  ,Council")
     ['Budget', 'Parking', 'Council']
     """
-    if isinstance(value, list):
-        return [k for item in value for k in keywords(item)]
+    if isinstance(value, list) and depth < _MAX_DEPTH:
+        return [k for item in value for k in keywords(item, depth + 1)]
     if isinstance(value, str):
         return [k.strip() for k in value.split(",") if k.strip()]
     return []

@@ -18,8 +18,10 @@ from crawler.discovery import (
     newest_first,
     parse_discovery,
     robots_sitemaps,
+    why_nothing,
 )
 from crawler.extract.site import SiteExtractor
+from crawler.middlewares.mirror import declared_url
 from crawler.sites import Site
 from crawler.spiders.base import RecordingSpider
 from crawler.stats import Reason
@@ -72,14 +74,14 @@ class NewsSpider(RecordingSpider):
 
     def parse_discovery(self, response: Response) -> Iterator[scrapy.Request]:
         """A sitemap, sitemap index or feed: follow its sitemaps and article URLs."""
+        declared = declared_url(response.request) if response.request else response.url
         body = decompressed(response.body)
         if body is None:
-            self.drop(response.url, Reason.TOO_LARGE, "sitemap larger than 50 MB uncompressed")
+            self.drop(declared, Reason.TOO_LARGE, "sitemap larger than 50 MB uncompressed")
             return
         entries = newest_first(list(parse_discovery(body)))
-        if not entries and b"<!ENTITY" in body[:65536]:
-            detail = "declares XML entities (never expanded): no URLs read"
-            self.drop(response.url, Reason.XML_ENTITIES, detail)
+        if not entries:  # every discovery document that gives nothing is on the record
+            self.drop(declared, *why_nothing(response.body, body))
         max_age = self.site.limits.max_age_days
         for entry in entries:
             if entry.is_sitemap:

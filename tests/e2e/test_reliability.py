@@ -1,0 +1,302 @@
+"""Reliability, round 2: work bounded per page and per document, a page's claims checked,
+and no traceback on any database. RELIABILITY.md lists each class with its test."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from scrapy.http import HtmlResponse
+
+from crawler.cli.app import main
+from crawler.discovery import parse_discovery
+from crawler.extract.article import build_article
+from store.articles import write_article
+from store.db import open_db, write_transaction
+from tests.conftest import ROOT
+from tests.e2e.test_faults import DECLARED, SETTINGS, read_access_log, rows
+from tests.faultserver import DEEP_JSONLD, GOOD, FaultServer, article_html
+
+DEEP = "/news/deep-jsonld.html"
+OPEN_GRAPH = '<meta property="og:image" content="https://x.test/bread.jpg">'
+
+UNREADABLE = ["3 March 2021", "the day after the flood, 99:99", "gestern", "2026-13-45", "soon"]
+
+
+def sitemap(lastmods: list[str]) -> bytes:
+    urls = "".join(
+        f"<url><loc>https://x.test/news/{n}.html</loc><lastmod>{lastmod}</lastmod></url>"
+        for n, lastmod in enumerate(lastmods)
+    )
+    return f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'.encode()
+
+
+@pytest.mark.parametrize(
+    ("lastmod", "iso"),
+    [
+        ("2026-11-18", "2026-11-18"),
+        ("2026-11", "2026-11-01"),
+        ("2026", "2026-01-01"),
+        ("2026-11-18T07:45Z", "2026-11-18T07:45:00+00:00"),
+        ("2026-11-18T07:45:00.25+01:00", "2026-11-18T07:45:00.250000+01:00"),
+        ("Tue, 18 Nov 2026 07:45:00 GMT", "2026-11-18T07:45:00+00:00"),
+    ],
+)
+def test_sitemap_and_feed_dates_in_w3c_and_rfc_formats_are_read(lastmod: str, iso: str) -> None:
+    assert [e.date for e in parse_discovery(sitemap([lastmod]))] == [iso]
+
+
+def test_any_other_sitemap_date_is_no_date_and_never_reaches_the_fuzzy_parser() -> None:
+    # dateparser guessed among all languages for each of these: 6-36 ms a date, so a
+    # sitemap of 20,000 of them held discovery for 89 s with no request sent.
+    code = (
+        "import sys\n"
+        "from crawler.discovery import parse_discovery\n"
+        "from tests.e2e.test_reliability import UNREADABLE, sitemap\n"
+        "entries = list(parse_discovery(sitemap(UNREADABLE * 200)))\n"
+        "assert len(entries) == 1000 and {e.date for e in entries} == {None}, entries[:3]\n"
+        "assert 'dateparser' not in sys.modules, 'the fuzzy parser was loaded'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_deeply_nested_json_ld_falls_back_to_the_other_sources() -> None:
+    # A page of no declared site: every field comes from the generic extractor, whose
+    # first source (JSON-LD) here raises RecursionError when read or walked.
+    html = article_html(GOOD[DEEP], meta=DEEP_JSONLD + OPEN_GRAPH).encode()
+    response = HtmlResponse("https://x.test" + DEEP, body=html, encoding="utf-8")
+    article = build_article(response)
+    assert article["title"] == GOOD[DEEP]
+    assert article["image"] == "https://x.test/bread.jpg"  # from OpenGraph instead
+    assert article["body"].count("\n\n") == 3
+
+
+def stored(db: Path, count: int) -> Path:
+    """A database of ``count`` short articles (ids 1 to ``count``), written by the store."""
+    database = open_db(db)
+    with write_transaction(database):
+        for n in range(1, count + 1):
+            url = f"https://x.test/news/story-{n}.html"
+            body = f"Story number {n} of the day. " * 10
+            item = {"url": url, "canonical_url": url, "site": "x", "title": f"Story {n}",
+                    "body": body, "content_hash": f"hash-{n}",
+                    "fetched_at": "2026-11-20T08:00:00+00:00"}  # fmt: skip
+            write_article(database, item, near_threshold=0.5)
+    database.close()
+    return db
+
+
+def newsdesk(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def assert_one_line_error(result: Result, *needles: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    for needle in needles:
+        assert needle in lines[0]
+
+
+@pytest.mark.parametrize("ref", ["99999999999999999999999", "9223372036854775808", "²", "١",
+                                 "１", " 1 x", "1.0", "+1"])  # fmt: skip
+def test_show_takes_ascii_digits_in_sqlite_range_as_ids_and_nothing_else(
+    tmp_path: Path, ref: str
+) -> None:
+    db = stored(tmp_path / "news.db", 2)
+    result = newsdesk("show", ref, "--db", str(db))
+    assert_one_line_error(result, str(db), "no article with id or URL")
+
+
+def test_show_finds_an_article_by_id_or_url(tmp_path: Path) -> None:
+    db = str(stored(tmp_path / "news.db", 2))
+    assert "Story 2" in newsdesk("show", "2", "--db", db).output
+    assert "Story 2" in newsdesk("show", " 2 ", "--db", db).output
+    assert "Story 1" in newsdesk("show", "https://x.test/news/story-1.html", "--db", db).output
+    assert newsdesk("show", "9223372036854775807", "--db", db).exit_code == 1  # in range, absent
+
+
+MAX_TERMS = 32  # as README states
+
+
+def test_a_search_of_too_many_terms_is_a_one_line_error(tmp_path: Path) -> None:
+    # FTS5's bm25() and snippet() grow with the term count: 500 OR'ed terms took 33 s.
+    db = str(stored(tmp_path / "news.db", 3))
+    words = [f"word{n}" for n in range(MAX_TERMS)]
+    assert newsdesk("search", " OR ".join(["story", *words[1:]]), "--db", db).exit_code == 0
+    for text in (" OR ".join([*words, "story"]), '"' + " ".join([*words, "story"]) + '"'):
+        result = newsdesk("search", text, "--db", db)
+        assert result.exit_code == 2, result.output
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and f"at most {MAX_TERMS}" in lines[0], result.output
+
+
+def test_a_snippet_sees_the_start_of_a_huge_article_only(tmp_path: Path) -> None:
+    # A 1.2M-word body made `search a` take 28 s: snippet() read all of it.
+    db = stored(tmp_path / "news.db", 2)
+    database = open_db(db)
+    huge = "Quiet opening words of a very long report. " + "filler " * 400_000 + "zeppelin"
+    with write_transaction(database):
+        item = {"url": "https://x.test/news/huge.html", "canonical_url": "https://x.test/news/huge.html",
+                "site": "x", "title": "Huge report", "body": huge, "content_hash": "huge",
+                "fetched_at": "2026-11-20T08:00:00+00:00"}  # fmt: skip
+        write_article(database, item, near_threshold=0.5)
+    database.close()
+    result = newsdesk("search", "zeppelin", "--db", str(db), "--format", "json")
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.output)
+    assert row["title"] == "Huge report"  # found: the index holds the whole text
+    assert row["snippet"].startswith("Quiet opening words") and "zeppelin" not in row["snippet"]
+    normal = json.loads(newsdesk("search", "number 2", "--db", str(db), "--format", "json").output)
+    assert "[number] [2]" in normal[0]["snippet"]
+
+
+# -- Databases: never a traceback, never a write into what is not ours ---------------------
+
+READ_COMMANDS = [
+    ["show", "1"], ["stats"], ["search", "story"], ["export", "--format", "jsonl"], ["runs"]
+]
+NEWSDESK_APPLICATION_ID = 0x4E57534B  # "NWSK"
+
+
+def pragma(db: Path, name: str) -> int:
+    connection = sqlite3.connect(db)
+    try:
+        return int(connection.execute(f"PRAGMA {name}").fetchone()[0])
+    finally:
+        connection.close()
+
+
+def test_concurrent_creation_of_a_new_database_is_safe(tmp_path: Path) -> None:
+    # Each process waits for the same moment, then creates and migrates the same new file.
+    code = (
+        "import sys, time\n"
+        "from store.db import open_db\n"
+        "time.sleep(max(0.0, float(sys.argv[2]) - time.time()))\n"
+        "open_db(sys.argv[1]).close()\n"
+    )
+    for trial in range(3):
+        db = tmp_path / f"new-{trial}.db"
+        start = str(time.time() + 1.5)
+        processes = [
+            subprocess.Popen([sys.executable, "-c", code, str(db), start], cwd=ROOT,
+                             stderr=subprocess.PIPE, text=True)  # fmt: skip
+            for _ in range(5)
+        ]
+        errors = [p.communicate(timeout=60)[1] for p in processes]
+        assert [p.returncode for p in processes] == [0] * 5, "\n".join(errors)
+        assert pragma(db, "application_id") == NEWSDESK_APPLICATION_ID
+        assert query_one(db, "PRAGMA quick_check") == "ok"
+        assert query_one(db, "select count(*) from _sqlite_migrations") == query_one(
+            stored(tmp_path / f"alone-{trial}.db", 0), "select count(*) from _sqlite_migrations"
+        )
+
+
+def query_one(db: Path, sql: str) -> object:
+    connection = sqlite3.connect(db)
+    try:
+        return connection.execute(sql).fetchone()[0]
+    finally:
+        connection.close()
+
+
+def foreign_database(path: Path) -> Path:
+    """Another program's SQLite file that happens to have an ``articles`` table."""
+    connection = sqlite3.connect(path)
+    connection.executescript(
+        "create table articles (id integer primary key, title text, body text);"
+        "insert into articles values (1, 'Recipe', 'Flour and water');"
+        "create table authors (id integer primary key, name text);"
+    )
+    connection.close()
+    return path
+
+
+@pytest.mark.parametrize("command", [*READ_COMMANDS, ["crawl", "demo"]])
+def test_a_foreign_sqlite_file_is_refused_and_never_modified(
+    tmp_path: Path, command: list[str]
+) -> None:
+    db = foreign_database(tmp_path / "recipes.db")
+    before = db.read_bytes()
+    result = newsdesk(*command, "--db", str(db))
+    assert_one_line_error(result, str(db), "not a newsdesk database")
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["recipes.db"]  # no -wal, no -shm
+
+
+def test_an_existing_newsdesk_database_is_adopted(tmp_path: Path) -> None:
+    db = stored(tmp_path / "news.db", 2)
+    connection = sqlite3.connect(db)  # as databases were before the application id
+    connection.execute("PRAGMA application_id = 0")
+    connection.execute("PRAGMA user_version = 0")
+    connection.commit()
+    connection.close()
+    assert newsdesk("show", "2", "--db", str(db)).exit_code == 0  # read as it is
+    assert pragma(db, "application_id") == 0  # reading changes nothing
+    open_db(db).close()  # what a crawl does first
+    assert pragma(db, "application_id") == NEWSDESK_APPLICATION_ID
+    assert "Story 2" in newsdesk("show", "2", "--db", str(db)).output
+
+
+def damaged(db: Path) -> Path:
+    """A newsdesk database whose pages after the first few are overwritten with junk."""
+    stored(db, 60)
+    with sqlite3.connect(db) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    data = bytearray(db.read_bytes())
+    page = 4096
+    for offset in range(page * 3, len(data) - page, page * 2):
+        data[offset + 8 : offset + page] = bytes(range(256)) * ((page - 8) // 256) + bytes(
+            (page - 8) % 256
+        )
+    db.write_bytes(bytes(data))
+    return db
+
+
+@pytest.mark.parametrize("command", [*READ_COMMANDS, ["crawl", "demo"]])
+def test_a_damaged_database_is_a_one_line_error_naming_the_file(
+    tmp_path: Path, command: list[str]
+) -> None:
+    db = damaged(tmp_path / "news.db")
+    before = db.read_bytes()
+    result = newsdesk(*command, "--db", str(db))
+    assert_one_line_error(result, str(db), "PRAGMA integrity_check", ".recover")
+    if command[0] == "crawl":
+        assert db.read_bytes() == before  # nothing written into it
+
+
+def test_a_robots_txt_answering_5xx_disallows_the_whole_site(tmp_path: Path) -> None:
+    # RFC 9309 2.3.1.4: a server error on robots.txt means complete disallow.
+    db, access = tmp_path / "news.db", tmp_path / "access.log"
+    with FaultServer(log=access, robots_status=503) as server:
+        result = newsdesk("crawl", "faulty", "--db", str(db), "--base-url", server.url,
+                          "--log-file", str(tmp_path / "crawl.log"),
+                          *[arg for setting in SETTINGS for arg in ("-s", setting)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    requested = {path for _, path in read_access_log(access)}
+    assert requested == {"/robots.txt"}  # (retried: it is a 503)
+    drops = rows(db, "select url, reason from dropped_pages")
+    assert {r["reason"] for r in drops} == {"robots_unavailable"}
+    urls = {r["url"] for r in drops}
+    assert {DECLARED + "/robots.txt", DECLARED + "/", DECLARED + "/sitemap.xml"} <= urls
+    assert rows(db, "select count(*) as n from articles")[0]["n"] == 0
+
+
+def test_a_huge_body_is_signed_by_its_start_only() -> None:
+    # Signing a 1.5M-word body whole took 4.5 s and 1.5 GB on the reactor thread.
+    from store.minhash import MAX_SIGNED_CHARS, signature
+
+    start = " ".join(f"opening{n}" for n in range(MAX_SIGNED_CHARS // 8))
+    huge = start[:MAX_SIGNED_CHARS] + " " + "different tail words " * 300_000
+    signed, of_start = signature(huge), signature(start[:MAX_SIGNED_CHARS])
+    assert signed is not None and of_start is not None
+    assert (signed == of_start).all()
