@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 from scrapy.settings import Settings
@@ -20,6 +22,8 @@ from crawler.cli.checks import check_base_url, parse_overrides
 from crawler.ops.run import check_url, project_settings
 from crawler.sites import Site, SiteError, load_sites
 from crawler.sites.onboard.declaration import NAME, Destination, default_name
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @main.group(invoke_without_command=True, context_settings=CONTEXT)
@@ -50,16 +54,17 @@ def settings_for(overrides: tuple[str, ...]) -> Settings:
     return onboard_settings(parse_overrides(overrides, project_settings()))
 
 
+def sample_option(help: str) -> Callable[[F], F]:
+    """``--sample N``: how many article pages to read (8 by default)."""
+    return click.option(
+        "--sample", type=click.IntRange(min=1, max=100), default=8, show_default=True, help=help
+    )
+
+
 @sites.command(context_settings=CONTEXT)
 @click.argument("url")
 @click.option("--name", help="The site's name (default: from the host, e.g. example).")
-@click.option(
-    "--sample",
-    type=click.IntRange(min=1, max=100),
-    default=8,
-    show_default=True,
-    help="Article pages to learn from.",
-)
+@sample_option("Article pages to learn from.")
 @sites_dir_option
 @click.option("--dry-run", is_flag=True, help="Print the declaration; write nothing.")
 @base_url_option
@@ -130,13 +135,7 @@ def _shown(path: Path) -> str:
 
 @sites.command(context_settings=CONTEXT)
 @click.argument("name")
-@click.option(
-    "--sample",
-    type=click.IntRange(min=1, max=100),
-    default=8,
-    show_default=True,
-    help="Current article pages to check on.",
-)
+@sample_option("Current article pages to check on.")
 @sites_dir_option
 @base_url_option
 @overrides_option

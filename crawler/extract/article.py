@@ -75,6 +75,21 @@ def build_article(
     return article
 
 
+class SiteExtractors:
+    """One :class:`SiteExtractor` per declared site, built when its first page comes: for
+    callers that meet the pages of many sites (import, reextract)."""
+
+    def __init__(self) -> None:
+        self._by_name: dict[str, SiteExtractor] = {}
+
+    def __call__(self, site: Site | None) -> SiteExtractor | None:
+        if site is None:
+            return None
+        if site.name not in self._by_name:
+            self._by_name[site.name] = SiteExtractor(site)
+        return self._by_name[site.name]
+
+
 def count_fields(stats: StatsCollector, article: Article) -> None:
     """Count an extracted article and the watched fields it has, in all and by the site's
     own declaration (what drift watches)."""

@@ -17,8 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from crawler.extract.article import Refused, build_article
-from crawler.extract.site import SiteExtractor
+from crawler.extract.article import Refused, SiteExtractors, build_article
 from crawler.fields import GENERIC, STORED_JSON_COLUMNS
 from crawler.items import Article
 from crawler.sites import Site
@@ -78,7 +77,7 @@ class Reextractor:
         self.db = db
         self.sites = sites
         self.dry_run = dry_run
-        self.extractors: dict[str, SiteExtractor] = {}
+        self.extractors = SiteExtractors()
 
     def run(self, site: str | None = None, since: str | None = None) -> Iterator[Outcome]:
         """An outcome per archived article (of ``site``, fetched since ``since``)."""
@@ -101,18 +100,11 @@ class Reextractor:
     def _extract(self, row: dict[str, Any]) -> Article:
         response = response_of(read_exchange(row["warc_file"], row["warc_offset"]))
         site = self.sites.get(row["site"])
-        article = build_article(response, site, self._extractor(site))
+        article = build_article(response, site, self.extractors(site))
         for name, reason in MISSING.items():
             if not str(article.get(name) or "").strip():
                 raise Refused(reason, f"no {name} extracted from the archived page")
         return article
-
-    def _extractor(self, site: Site | None) -> SiteExtractor | None:
-        if site is None:
-            return None
-        if site.name not in self.extractors:
-            self.extractors[site.name] = SiteExtractor(site)
-        return self.extractors[site.name]
 
     def _write(self, article: Article, stored: dict[str, Any], row: dict[str, Any]) -> None:
         item = dict(article)

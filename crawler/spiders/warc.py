@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crawler import stats as keys
-from crawler.extract.article import Refused, build_article, count_fields
-from crawler.extract.site import SiteExtractor
+from crawler.extract.article import Refused, SiteExtractors, build_article, count_fields
 from crawler.items import Article
 from crawler.sites import Site
 from crawler.spiders.base import RecordingSpider
@@ -67,7 +66,7 @@ class WarcSpider(RecordingSpider):
         self.paths = paths
         self.sites = sites or {}
         self.options = options or ImportOptions()
-        self.extractors: dict[str, SiteExtractor] = {}
+        self.extractors = SiteExtractors()
         self.pages = 0
 
     async def start(self) -> AsyncIterator[Any]:
@@ -116,7 +115,7 @@ class WarcSpider(RecordingSpider):
             return None
         site = self._site_of(exchange.url)
         try:
-            article = build_article(response_of(exchange), site, self._extractor(site))
+            article = build_article(response_of(exchange), site, self.extractors(site))
         except Refused as refused:
             self.drop(exchange.url, refused.reason, refused.detail)
             return None
@@ -131,13 +130,6 @@ class WarcSpider(RecordingSpider):
         if self.options.site:
             return self.sites[self.options.site]
         return next((site for site in self.sites.values() if site.owns(url)), None)
-
-    def _extractor(self, site: Site | None) -> SiteExtractor | None:
-        if site is None:
-            return None
-        if site.name not in self.extractors:
-            self.extractors[site.name] = SiteExtractor(site)
-        return self.extractors[site.name]
 
     def _skipped(self, skip: Skip) -> None:
         if skip.reason in {str(r) for r in keys.Reason}:
