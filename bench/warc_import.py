@@ -17,11 +17,9 @@ import argparse
 import gzip
 import io
 import json
-import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -90,19 +88,31 @@ def trafilatura_only(path: Path) -> None:
     print(json.dumps({"pages": pages, "seconds": time.perf_counter() - started}))
 
 
-def measured(command: list[str]) -> tuple[str, float, float]:
-    """Run ``command``; its stdout, wall seconds and peak RSS (MB) of that process alone."""
-    with tempfile.TemporaryFile("w+") as out:
-        started = time.perf_counter()
-        child = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT)
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        text = out.read()
+# Runs a module (``sys.argv[1]``, with the rest as its arguments) and, at exit, prints the
+# process's peak resident memory on stderr. VmHWM, read inside the process: ru_maxrss of a
+# child keeps the parent's peak from before ``exec`` (this script's, with the WARC built).
+PEAK_RSS_WRAPPER = """
+import atexit, runpy, sys
+def report():
+    with open("/proc/self/status") as status:
+        peak = next(line for line in status if line.startswith("VmHWM:"))
+    sys.stderr.write("PEAK " + peak.split()[1] + "\\n")
+atexit.register(report)
+module, sys.argv = sys.argv[1], sys.argv[1:]
+runpy.run_module(module, run_name="__main__")
+"""
+
+
+def measured(module: str, args: list[str]) -> tuple[str, float, float]:
+    """Run ``python -m MODULE ARGS``; its stdout, wall seconds and its own peak RSS (MB)."""
+    command = [sys.executable, "-c", PEAK_RSS_WRAPPER, module, *args]
+    started = time.perf_counter()
+    child = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    seconds = time.perf_counter() - started
     if child.returncode not in (0, 1):
-        sys.exit(f"{' '.join(command)}: exit {child.returncode}")
-    return text, seconds, usage.ru_maxrss / 1024
+        sys.exit(f"{' '.join(command[3:])}: exit {child.returncode}")
+    peak_kib = int(child.stderr.rsplit("PEAK ", 1)[1].split()[0])
+    return child.stdout, seconds, peak_kib / 1024
 
 
 def main() -> None:
@@ -123,15 +133,13 @@ def main() -> None:
     db = OUT / f"import-{args.copies}.db"
     for stale in OUT.glob(f"{db.name}*"):
         stale.unlink()
-    cli = [sys.executable, "-m", "crawler", "import", str(warc), "--db", str(db)]
-    out, seconds, rss = measured(cli)
+    out, seconds, rss = measured("crawler", ["import", str(warc), "--db", str(db)])
     stored = int(re.search(r"(\d+) new", out).group(1)) if re.search(r"(\d+) new", out) else 0
     print(f"newsdesk import: {seconds:.1f} s, {records / seconds:.0f} records/s, "
           f"{responses / seconds:.1f} pages/s, {stored / seconds:.1f} articles stored/s "
           f"({stored} stored), peak RSS {rss:.0f} MB")  # fmt: skip
     print(f"  {out.strip()}")
-    plain = [sys.executable, "-m", "bench.warc_import", "--trafilatura-only", str(warc)]
-    out, seconds, rss = measured(plain)
+    out, seconds, rss = measured("bench.warc_import", ["--trafilatura-only", str(warc)])
     figures = json.loads(out)
     print(f"plain trafilatura: {seconds:.1f} s (extraction {figures['seconds']:.1f} s), "
           f"{records / seconds:.0f} records/s, {figures['pages'] / seconds:.1f} pages/s, "

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,7 +18,7 @@ import pytest
 from store.db import open_db
 from store.export import export
 from store.query import Filters
-from tests.conftest import ROOT
+from tests.conftest import ROOT, measured_cli, reported_peak_kib
 
 ROWS = 8000
 SMALL = 2000
@@ -71,29 +70,14 @@ def traced_peak(db_path: Path, fmt: str, filters: Filters) -> tuple[int, int]:
     return count, peak
 
 
-# Runs ``python -m crawler ARGS`` and, at exit, prints the process's peak resident memory.
-# VmHWM is read from /proc inside the process: the kernel's ru_maxrss for a child starts
-# from the parent's size at fork, which would hide the export behind pytest's own memory.
-PEAK_RSS_WRAPPER = """
-import atexit, runpy, sys
-def report():
-    with open("/proc/self/status") as status:
-        peak = next(line for line in status if line.startswith("VmHWM:"))
-    sys.stderr.write("PEAK " + peak.split()[1] + "\\n")
-atexit.register(report)
-sys.argv = ["newsdesk", *sys.argv[1:]]
-runpy.run_module("crawler", run_name="__main__")
-"""
-
-
 def cli_peak_rss_kib(args: list[str]) -> int:
     """Peak resident memory (KiB) of one ``newsdesk`` process."""
     result = subprocess.run(
-        [sys.executable, "-c", PEAK_RSS_WRAPPER, *args],
+        measured_cli(args),
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    return int(result.stderr.rsplit("PEAK ", 1)[1].split()[0])
+    return reported_peak_kib(result.stderr)
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])

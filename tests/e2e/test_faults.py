@@ -7,12 +7,9 @@ One real crawl through the CLI serves every test here; RELIABILITY.md lists the 
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 import subprocess
-import sys
-import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from crawler.discovery import parse_discovery
-from tests.conftest import FIXTURES, ROOT, run_cli
+from tests.conftest import FIXTURES, ROOT, measured_cli, reported_peak_kib, run_cli
 from tests.faultserver import (
     BILLION_LAUGHS,
     GOOD,
@@ -94,18 +91,13 @@ class FaultCrawl:
         return [when for when, requested in self.requests if requested == path]
 
 
-def run_measured(command: list[str], out: Path, timeout: float = 120) -> tuple[int, float]:
-    """Run ``command`` with stdout+stderr to ``out``; its exit status and peak RSS in MB."""
+def run_measured(args: list[str], out: Path, timeout: float = 120) -> tuple[int, float]:
+    """Run ``newsdesk ARGS`` with stdout+stderr to ``out``; its exit status and its own
+    peak RSS in MB (VmHWM, read by the process: see ``measured_cli``)."""
     with out.open("w") as sink:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
-    timer = threading.Timer(timeout, process.kill)
-    timer.start()
-    try:
-        _, status, usage = os.wait4(process.pid, 0)  # this child's own rusage
-    finally:
-        timer.cancel()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return process.returncode, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+        process = subprocess.run(measured_cli(args), cwd=ROOT, stdout=sink,
+                                 stderr=subprocess.STDOUT, timeout=timeout)  # fmt: skip
+    return process.returncode, reported_peak_kib(out.read_text()) / 1024
 
 
 def read_access_log(log: Path) -> list[tuple[float, str]]:
@@ -119,7 +111,7 @@ def fault_crawl(tmp_path_factory: pytest.TempPathFactory) -> FaultCrawl:
     tmp = tmp_path_factory.mktemp("faults")
     db, access, log = tmp / "news.db", tmp / "access.log", tmp / "crawl.log"
     with FaultServer(log=access) as server:
-        command = [sys.executable, "-m", "crawler", "crawl", "faulty", "--db", str(db),
+        command = ["crawl", "faulty", "--db", str(db),
                    "--base-url", server.url, "--log-file", str(log)]  # fmt: skip
         for setting in SETTINGS:
             command += ["-s", setting]
