@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 
 import click
@@ -16,6 +17,24 @@ from crawler.eval.evaluate import (
     format_misses,
     format_report,
 )
+
+
+def check_outputs(json_out: Path | None, predictions: Path | None) -> None:
+    """One line, before any page is read, when an output cannot be written."""
+    if json_out is not None:
+        folder = json_out.parent
+        if json_out.is_dir():
+            raise fail(f"{json_out}: cannot write: is a directory")
+        if not folder.is_dir() or not os.access(folder, os.W_OK):
+            raise fail(f"{json_out}: cannot write: {folder} is not a writable folder")
+    if predictions is not None:
+        try:
+            predictions.mkdir(parents=True, exist_ok=True)
+            probe = predictions / ".newsdesk-write-check"
+            probe.touch()
+            probe.unlink()
+        except OSError as exc:
+            raise fail(f"{predictions}: cannot write predictions: {exc.strerror or exc}") from None
 
 
 @main.command("eval", context_settings=CONTEXT)
@@ -60,6 +79,7 @@ def eval_command(
     """
     if not dataset_dir.is_dir():
         raise fail(f"{dataset_dir}: no such dataset folder")
+    check_outputs(json_out, predictions)  # before the work, not after it
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
     try:

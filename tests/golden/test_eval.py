@@ -144,3 +144,17 @@ def test_tally_names_the_fields_a_page_missed() -> None:
     truth = {"title": "Storm hits coast", "date": "2024-05-03", "authors": ["Ann Lee"]}
     predicted = {"title": "Storm hits coast", "date": "2024-05-04", "authors": "Bo Chen"}
     assert Tally().add(truth, predicted) == ["date", "authors"]
+
+
+def test_outputs_that_cannot_be_written_fail_before_any_page_is_read(tmp_path: Path) -> None:
+    dataset = SAMPLE / "fundus"
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    for args, named in (
+        (["--json", str(tmp_path / "missing" / "out.json")], "missing/out.json"),
+        (["--json", str(tmp_path)], str(tmp_path)),
+        (["--predictions", str(blocker / "pred")], "a-file/pred"),
+    ):
+        result = invoke("eval", str(dataset), "--extractor", "generic", *args)
+        assert result.returncode == 1 and "cannot write" in result.stderr, result.stderr
+        assert named in result.stderr and "pages" not in result.stdout  # no work was done
