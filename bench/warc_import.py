@@ -27,6 +27,9 @@ from w3lib.url import safe_url_string
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from tests.peakrss import measured as measured_command
+from tests.peakrss import reported_peak_kib
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "output" / "bench"
 
@@ -88,30 +91,15 @@ def trafilatura_only(path: Path) -> None:
     print(json.dumps({"pages": pages, "seconds": time.perf_counter() - started}))
 
 
-# Runs a module (``sys.argv[1]``, with the rest as its arguments) and, at exit, prints the
-# process's peak resident memory on stderr. VmHWM, read inside the process: ru_maxrss of a
-# child keeps the parent's peak from before ``exec`` (this script's, with the WARC built).
-PEAK_RSS_WRAPPER = """
-import atexit, runpy, sys
-def report():
-    with open("/proc/self/status") as status:
-        peak = next(line for line in status if line.startswith("VmHWM:"))
-    sys.stderr.write("PEAK " + peak.split()[1] + "\\n")
-atexit.register(report)
-module, sys.argv = sys.argv[1], sys.argv[1:]
-runpy.run_module(module, run_name="__main__")
-"""
-
-
 def measured(module: str, args: list[str]) -> tuple[str, float, float]:
     """Run ``python -m MODULE ARGS``; its stdout, wall seconds and its own peak RSS (MB)."""
-    command = [sys.executable, "-c", PEAK_RSS_WRAPPER, module, *args]
+    command = measured_command(module, args)
     started = time.perf_counter()
     child = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     seconds = time.perf_counter() - started
     if child.returncode not in (0, 1):
-        sys.exit(f"{' '.join(command[3:])}: exit {child.returncode}")
-    peak_kib = int(child.stderr.rsplit("PEAK ", 1)[1].split()[0])
+        sys.exit(f"{module} {' '.join(args)}: exit {child.returncode}")
+    peak_kib = reported_peak_kib(child.stderr)
     return child.stdout, seconds, peak_kib / 1024
 
 

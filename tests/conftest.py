@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from crawler.cli import main
 from crawler.demo.server import SITE_DIR, SiteServer
+from tests.peakrss import measured
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -167,26 +168,7 @@ def crawled_db(demo_crawl: DemoCrawl) -> Path:
     return demo_crawl.db
 
 
-# Runs ``python -m crawler ARGS`` and, at exit, prints the process's peak resident memory.
-# VmHWM is read from /proc inside the process: the kernel's ru_maxrss for a child starts
-# from the parent's size at fork, which would hide the export behind pytest's own memory.
-PEAK_RSS_WRAPPER = """
-import atexit, runpy, sys
-def report():
-    with open("/proc/self/status") as status:
-        peak = next(line for line in status if line.startswith("VmHWM:"))
-    sys.stderr.write("PEAK " + peak.split()[1] + "\\n")
-atexit.register(report)
-sys.argv = ["newsdesk", *sys.argv[1:]]
-runpy.run_module("crawler", run_name="__main__")
-"""
-
-
 def measured_cli(args: list[str]) -> list[str]:
-    """The command that runs ``newsdesk ARGS`` and prints ``PEAK <KiB>`` on stderr at exit."""
-    return [sys.executable, "-c", PEAK_RSS_WRAPPER, *args]
-
-
-def reported_peak_kib(output: str) -> int:
-    """The peak resident memory (KiB) a :func:`measured_cli` process printed."""
-    return int(output.rsplit("PEAK ", 1)[1].split()[0])
+    """The command that runs ``newsdesk ARGS`` and prints ``PEAK <KiB>`` (its own peak
+    resident memory, :mod:`tests.peakrss`) on stderr at exit."""
+    return measured("crawler", args, prog="newsdesk")

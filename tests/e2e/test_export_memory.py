@@ -18,7 +18,8 @@ import pytest
 from store.db import open_db
 from store.export import export
 from store.query import Filters
-from tests.conftest import ROOT, measured_cli, reported_peak_kib
+from tests.conftest import ROOT, measured_cli
+from tests.peakrss import reported_peak_kib
 
 ROWS = 8000
 SMALL = 2000

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from crawler.discovery import parse_discovery
-from tests.conftest import FIXTURES, ROOT, measured_cli, reported_peak_kib, run_cli
+from tests.conftest import FIXTURES, ROOT, measured_cli, run_cli
 from tests.faultserver import (
     BILLION_LAUGHS,
     GOOD,
@@ -25,6 +25,7 @@ from tests.faultserver import (
     FaultServer,
     limited_until,
 )
+from tests.peakrss import reported_peak_kib
 
 DECLARED = "http://faulty.test"
 SITES = FIXTURES / "faultsites"
