@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import sqlite3
@@ -125,3 +126,24 @@ def test_copies_link_to_the_story_stored_by_an_earlier_crawl(
     assert rows["http://partner.test/partner/copy.html"][1] == original
     assert rows["http://partner.test/partner/short-copy.html"][1] == original
     assert rows["http://partner.test/partner/other.html"][1] is None
+    assert_duplicates_link_in_datasette(db, original, rows)
+
+
+def assert_duplicates_link_in_datasette(
+    db: Path, original: int, rows: dict[str, tuple[int, int | None]]
+) -> None:
+    """Each article's page in Datasette (with the shipped plugin) links copies and original."""
+    datasette_app = pytest.importorskip("datasette.app", reason="datasette is not installed")
+    app = datasette_app.Datasette([str(db)])
+
+    async def page(article_id: int) -> str:
+        response = await app.client.get(f"/news/articles/{article_id}")
+        assert response.status_code == 200
+        return str(response.text)
+
+    copy_id = rows["http://partner.test/partner/copy.html"][0]
+    original_page, copy_page = asyncio.run(page(original)), asyncio.run(page(copy_id))
+    assert "<h2>Copies of this story</h2>" in original_page
+    assert f'href="/news/articles/{copy_id}"' in original_page
+    assert "<h2>Duplicate of</h2>" in copy_page
+    assert f'href="/news/articles/{original}"' in copy_page

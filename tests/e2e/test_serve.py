@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -122,3 +124,106 @@ def test_serve_without_a_database(tmp_path: Path) -> None:
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "no such database" in result.stderr
     assert not (tmp_path / "none.db").exists()
+
+
+# --- In a real browser: headless Chromium (Debian's `chromium`) through Playwright -------------
+
+SCREENSHOTS = "NEWSDESK_SCREENSHOTS"  # a folder to keep the screenshots in (docs/ refreshes them)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("no chromium on PATH (Debian: apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture()
+def page(browser: Any) -> Iterator[Any]:
+    opened = browser.new_page(viewport={"width": 1280, "height": 900})
+    opened.set_default_timeout(10_000)
+    yield opened
+    opened.close()
+
+
+def screenshot(page: Any, name: str, tmp_path: Path) -> Path:
+    folder = Path(os.environ.get(SCREENSHOTS) or tmp_path)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000  # a rendered page, not a blank one
+    return path
+
+
+def article_row(db: Path) -> sqlite3.Row:
+    connection = sqlite3.connect(db)
+    connection.row_factory = sqlite3.Row
+    row = connection.execute(
+        "select * from articles where lead is not null and authors != '[]'"
+        " order by word_count desc limit 1"
+    ).fetchone()
+    connection.close()
+    return row
+
+
+def test_an_article_reads_like_an_article(
+    served: Served, crawled_db: Path, page: Any, tmp_path: Path
+) -> None:
+    article = article_row(crawled_db)
+    page.goto(f"{served.base}/{served.database}/articles/{article['id']}")
+    assert page.locator("article h1").inner_text() == article["title"]
+    names = ", ".join(json.loads(article["authors"]))
+    assert page.locator(".newsdesk-byline").inner_text() == f"By {names}"
+    paragraphs = page.locator(".newsdesk-body p").all_inner_texts()
+    assert paragraphs == [p.strip() for p in article["body"].split("\n\n") if p.strip()]
+    body_box = page.locator(".newsdesk-body").bounding_box()
+    assert body_box["width"] >= 500  # a reading column, not a narrow table cell
+    height = page.evaluate("document.documentElement.scrollHeight")
+    # The page grows with the article, not with the table of every column
+    # (that layout was over 3,600 px for a 200-word story).
+    assert height <= 1400 + 4 * article["word_count"], height
+    provenance = page.locator(".newsdesk-provenance th").all_inner_texts()
+    assert sorted(provenance) == sorted(json.loads(article["provenance"]))
+    assert article["canonical_url"] in page.locator(".newsdesk-about").inner_text()
+    screenshot(page, "datasette-article", tmp_path)
+
+
+def test_the_articles_table_lists_readable_columns(
+    served: Served, page: Any, tmp_path: Path
+) -> None:
+    page.goto(f"{served.base}/{served.database}/articles?_search=harbour")
+    headers = page.locator("table.rows-and-columns th").all_inner_texts()
+    assert headers == ["id", "title", "site", "published", "authors", "section", "words"]
+    rows = page.locator("table.rows-and-columns tbody tr")
+    assert rows.count() >= 1
+    assert all(rows.nth(i).bounding_box()["height"] < 200 for i in range(rows.count()))
+    marks = page.locator(".newsdesk-snippet mark").all_inner_texts()
+    assert marks and all(mark.lower().startswith("harbour") for mark in marks)
+    first = rows.nth(0).locator("td.col-title a")
+    title = first.inner_text()
+    screenshot(page, "datasette-search", tmp_path)
+    first.click()
+    assert page.locator("article h1").inner_text() == title
+    page.goto(f"{served.base}/{served.database}/articles?_search=harbour&_plain=1")
+    every = [name.strip() for name in page.locator("table.rows-and-columns th").all_inner_texts()]
+    assert {"body", "content_hash", "provenance"} <= set(every)
+
+
+def test_the_article_list_links_to_articles(served: Served, page: Any) -> None:
+    page.goto(f"{served.base}/{served.database}/article_list")
+    link = page.locator("table.rows-and-columns tbody tr td.col-id a").first
+    article_id = link.inner_text()
+    link.click()
+    assert page.url.endswith(f"/articles/{article_id}")
+    assert page.locator("article h1").count() == 1
+
+
+def test_internal_tables_are_hidden(served: Served, page: Any) -> None:
+    page.goto(f"{served.base}/{served.database}")
+    listed = page.locator("h3 a, h2 a").all_inner_texts()
+    assert {"articles", "article_urls", "crawl_runs"} <= set(listed)
+    assert not {"article_minhash", "article_bands", "_sqlite_migrations"} & set(listed)
