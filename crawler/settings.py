@@ -108,6 +108,10 @@ NEWSDESK_RETRY_AFTER_MAX = 120
 # in files of about NEWSDESK_ARCHIVE_MAX_BYTES per run and site. NEWSDESK_ARCHIVE_INDEX
 # records the source WARC record of imported pages (`newsdesk import` turns it on).
 EXTENSIONS["crawler.extensions.archive.ArchiveRecorder"] = 520
+
+# Errors per site (crawler/extensions/errors.py): the ERROR records of this crawl alone,
+# where Scrapy's log_count/ERROR counts every crawl in the process.
+EXTENSIONS["crawler.extensions.errors.ErrorCounter"] = 490
 NEWSDESK_ARCHIVE_DIR = ""
 NEWSDESK_ARCHIVE_MAX_BYTES = 1024 * 1024 * 1024
 NEWSDESK_ARCHIVE_INDEX = False

@@ -27,6 +27,7 @@ INCREMENTAL_REVISITED = "newsdesk/incremental/revisited"
 INCREMENTAL_NOT_MODIFIED = "newsdesk/incremental/not_modified"  # revisit answered 304
 RUN_STATUS = "newsdesk/run_status"  # as recorded in crawl_runs
 ALERTS = "newsdesk/alerts"  # drift alerts of the run (a list of lines)
+SITE_ERRORS = "newsdesk/errors"  # ERROR log records of this crawl (crawler/extensions/errors.py)
 STORAGE_ERROR = "newsdesk/storage_error"  # why the database could not be written
 ARCHIVED = "newsdesk/archive/records"  # pages written to the WARC archive
 WARC_RECORDS = "newsdesk/import/records"  # WARC records read by newsdesk import
@@ -36,7 +37,6 @@ DECLARED_FIELDS = "newsdesk/declared_fields"  # fields the site's declaration ca
 
 # Scrapy's own keys that newsdesk reads.
 PAGES_FETCHED = "response_received_count"
-ERRORS = "log_count/ERROR"
 FINISH_REASON = "finish_reason"
 
 

@@ -77,7 +77,7 @@ def figures(stats: dict[str, Any]) -> dict[str, Any]:
         "articles_unchanged": dropped.get(keys.Reason.UNCHANGED, 0) + not_modified,
         "articles_duplicate": sum(dropped.get(reason, 0) for reason in duplicates),
         "pages_dropped": sum(n for reason, n in dropped.items() if reason not in keys.NOT_DROPS),
-        "errors": stats.get(keys.ERRORS, 0),
+        "errors": stats.get(keys.SITE_ERRORS, 0),
     }
     declared = {}
     for name in WATCHED:

@@ -18,7 +18,7 @@ COLUMNS = (
     ("new", keys.ARTICLES_NEW),
     ("updated", keys.ARTICLES_UPDATED),
     ("stored before", keys.INCREMENTAL_SKIPPED),
-    ("errors", keys.ERRORS),
+    ("errors", keys.SITE_ERRORS),
 )
 
 

@@ -71,7 +71,7 @@ class CrawlResult:
 
     @property
     def errors(self) -> int:
-        return int(self.stats.get(keys.ERRORS, 0))
+        return int(self.stats.get(keys.SITE_ERRORS, 0))
 
     @property
     def dropped(self) -> dict[str, int]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -241,6 +242,32 @@ def test_crawl_all_crawls_every_nightly_site_and_logs_to_a_file(tmp_path: Path) 
     )
     assert len(pairs) == count and all(copy != first for copy, first in pairs)
     assert {r[0] for r in query(db, "select site from crawl_runs")} == {"alpha", "beta"}
+
+
+def test_crawl_all_counts_errors_per_site(tmp_path: Path) -> None:
+    """A site that is down logs errors; the site crawled beside it in the same process
+    reports none of them, in the summary and in crawl_runs."""
+    sites = tmp_path / "sites"
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        down = closed.getsockname()[1]  # nothing listens here once the socket is closed
+    with SiteServer() as server:
+        port = server.url.rsplit(":", 1)[1]
+        for name, host, at in (("alpha", "127.0.0.1", port), ("gamma", "localhost", down)):
+            declare(sites, name, f'start_urls = ["http://{host}:{at}/"]')
+            toml = sites / f"{name}.toml"
+            text = toml.read_text().replace("nightly = false", "nightly = true")
+            toml.write_text(text.replace('"loopback-ledger.test"', f'"{host}"'))
+        db = tmp_path / "news.db"
+        result = run_cli(
+            "crawl", "--all", "--db", str(db), "-s", f"NEWSDESK_SITES_DIR={sites}",
+            "-s", "NEWSDESK_BUNDLED_SITES=False", "-s", "RETRY_TIMES=0", *LOOPBACK,
+        )  # fmt: skip
+    assert result.returncode == 1, result.stderr[-2000:]
+    errors = dict(query(db, "select site, errors from crawl_runs"))
+    assert errors["alpha"] == 0 and errors["gamma"] >= 1, errors
+    assert "alpha: finished" in result.stdout and "errors: 0" in result.stdout
+    assert f"errors: {errors['gamma']}" in result.stdout
 
 
 def test_sigkill_mid_crawl_then_rerun_equals_an_uninterrupted_crawl(
