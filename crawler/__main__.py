@@ -2,4 +2,4 @@
 
 from crawler.cli import main
 
-main()
+main(prog_name="newsdesk")

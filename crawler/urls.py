@@ -103,3 +103,16 @@ def in_domains(url: str, domains: Iterable[str]) -> bool:
     except ValueError:
         return False
     return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def check_url(url: str, where: str) -> None:
+    """Raise ``ValueError`` unless ``url`` is an absolute http(s) URL.
+
+    >>> check_url("ftp://x.test/a", "--url")
+    Traceback (most recent call last):
+    ...
+    ValueError: --url: not an http(s) URL: 'ftp://x.test/a'
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{where}: not an http(s) URL: {url!r}")

@@ -1,4 +1,4 @@
-"""Exporting articles as JSON Lines or CSV, streamed row by row.
+"""Exporting articles as JSON Lines, a JSON array or CSV, streamed row by row.
 
 Rows come from an SQLite cursor and go straight to the output, so memory use
 does not grow with the number of articles.
@@ -10,7 +10,7 @@ import csv
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -20,22 +20,40 @@ from crawler.fields import STORED_JSON_COLUMNS
 from store.fts import QuerySyntaxError, fts_query
 from store.query import Filters
 
-FORMATS = ("jsonl", "csv")
+FORMATS = ("jsonl", "json", "csv")
+Tick = Callable[[], None]  # called once per article written (progress)
 
 
 class ExportError(Exception):
     """An export that cannot be written; the message names the file."""
 
 
+def _selection(filters: Filters | None, text: str | None) -> tuple[str, dict[str, Any]]:
+    condition, params = (filters or Filters()).where()
+    if text:
+        condition += (
+            " and articles.id in (select rowid from articles_fts where articles_fts match :q)"
+        )
+        params["q"] = fts_query(text)
+    return condition, params
+
+
+def count_articles(db: Database, filters: Filters | None = None, text: str | None = None) -> int:
+    """How many articles :func:`iter_articles` gives (for a progress bar)."""
+    condition, params = _selection(filters, text)
+    try:
+        row = next(db.query(f"select count(*) as n from articles where {condition}", params))
+    except sqlite3.OperationalError as exc:
+        raise QuerySyntaxError(f"cannot search for {text!r}: {exc}") from None
+    return int(row["n"])
+
+
 def iter_articles(
     db: Database, filters: Filters | None = None, text: str | None = None
 ) -> Iterator[dict[str, Any]]:
     """Every article that passes ``filters`` (and matches ``text``), oldest id first."""
-    condition, params = (filters or Filters()).where()
+    condition, params = _selection(filters, text)
     sql = f"select articles.* from articles where {condition}"
-    if text:
-        sql += " and articles.id in (select rowid from articles_fts where articles_fts match :q)"
-        params["q"] = fts_query(text)
     try:
         yield from db.query(sql + " order by articles.id", params)
     except sqlite3.OperationalError as exc:
@@ -66,6 +84,18 @@ def write_jsonl(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
     return count
 
 
+def write_json(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
+    """A JSON array, one article per line, written as the rows come; returns the count."""
+    count = 0
+    out.write("[")
+    for row in rows:
+        text = json.dumps(decode_json_columns(row), ensure_ascii=False)
+        out.write(("," if count else "") + "\n" + text)
+        count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count
+
+
 def write_csv(rows: Iterator[dict[str, Any]], out: TextIO, columns: list[str]) -> int:
     """CSV with a header row; JSON columns stay JSON text. Returns the row count."""
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
@@ -83,11 +113,17 @@ def export(
     out: TextIO,
     filters: Filters | None = None,
     text: str | None = None,
+    tick: Tick | None = None,
 ) -> int:
-    """Write the selected articles to ``out`` in ``fmt``; returns the number written."""
+    """Write the selected articles to ``out`` in ``fmt``; returns the number written.
+    ``tick`` is called after each article."""
     rows = iter_articles(db, filters, text)
+    if tick is not None:
+        rows = _ticking(rows, tick)
     if fmt == "jsonl":
         return write_jsonl(rows, out)
+    if fmt == "json":
+        return write_json(rows, out)
     if fmt == "csv":
         return write_csv(rows, out, list(db.table("articles").columns_dict))
     raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -100,6 +136,7 @@ def export_to_file(
     filters: Filters | None = None,
     text: str | None = None,
     force: bool = False,
+    tick: Tick | None = None,
 ) -> int:
     """Export to ``path`` through a temporary file, so a failed export leaves no half file.
 
@@ -112,10 +149,16 @@ def export_to_file(
     partial = path.with_name(f".{path.name}.partial")
     try:
         with partial.open("w", encoding="utf-8", newline="") as out:
-            count = export(db, fmt, out, filters, text)
+            count = export(db, fmt, out, filters, text, tick)
         os.replace(partial, path)
     except OSError as exc:
         raise ExportError(f"{path}: cannot write: {exc.strerror or exc}") from None
     finally:
         partial.unlink(missing_ok=True)
     return count
+
+
+def _ticking(rows: Iterator[dict[str, Any]], tick: Tick) -> Iterator[dict[str, Any]]:
+    for row in rows:
+        yield row
+        tick()

@@ -6,10 +6,12 @@ import importlib
 import shutil
 import sqlite3
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
+import click.shell_completion
 
 from store import DEFAULT_PATH, ENVIRONMENT
 
@@ -52,6 +54,48 @@ overrides_option = click.option(
 )
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def format_option(*choices: str, default: str | None = None) -> Callable[[F], F]:
+    """``-f/--format``: how every command that prints data prints it (``json`` is always one
+    of the choices). Without ``default``: the first choice on a terminal, the second when
+    piped (see :func:`resolve_format`)."""
+    where = default or f"{choices[0]} on a terminal, {choices[1]} otherwise"
+    return click.option(
+        "-f",
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        help=f"Output format [default: {where}].",
+    )
+
+
+def resolve_format(fmt: str | None, choices: Sequence[str]) -> str:
+    """The format asked for, or the default for where stdout goes."""
+    if fmt:
+        return fmt
+    return choices[0] if sys.stdout.isatty() else choices[1]
+
+
+def complete_site(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[click.shell_completion.CompletionItem]:
+    """Shell completion of a declared site's name (with --sites-dir if given before it)."""
+    from crawler.sites import SiteError, load_sites
+
+    try:
+        sites = load_sites(ctx.params.get("sites_dir"))
+    except (SiteError, OSError):
+        return []
+    return [
+        click.shell_completion.CompletionItem(name, help=site.title)
+        for name, site in sorted(sites.items())
+        if name.startswith(incomplete)
+    ]
+
+
 def invoked_as(argv0: str | None = None) -> str:
     """How to run newsdesk again, for advice that works as printed: ``newsdesk`` when that
     is the program on PATH, else the path this one was started by (e.g. ``.venv/bin/newsdesk``
@@ -74,35 +118,58 @@ def fail(message: str) -> click.ClickException:
     return click.ClickException(message)
 
 
-# Each command's module, imported only when the command runs: `newsdesk search` need not
-# load Scrapy. A module registers its commands on `main` when imported.
-COMMAND_MODULES = {
-    "crawl": "crawler.cli.crawl",
-    "sites": "crawler.cli.sites",
-    "demo": "crawler.cli.demo",
-    "eval": "crawler.cli.eval",
-    "import": "crawler.cli.archive",
-    "reextract": "crawler.cli.archive",
-    "export": "crawler.cli.export",
-    "runs": "crawler.cli.nightly",
-    "schedule": "crawler.cli.nightly",
-    "search": "crawler.cli.search",
-    "serve": "crawler.cli.serve",
-    "show": "crawler.cli.browse",
-    "stats": "crawler.cli.browse",
+class UsageFailure(click.ClickException):
+    """Arguments that do not fit together or a malformed option value: ``Error: message``
+    on one line, exit status 2 (click's status for usage errors)."""
+
+    exit_code = 2
+
+
+def usage_error(message: str) -> UsageFailure:
+    return UsageFailure(message)
+
+
+# Each command: its module, imported only when the command runs (`newsdesk search` need not
+# load Scrapy; `newsdesk --help` loads none of them), and its line in `newsdesk --help`.
+# A module registers its commands on `main` when imported, with `short_help=about(name)`.
+COMMANDS = {
+    "crawl": ("crawler.cli.crawl", "Crawl a site, every nightly site (--all), or article URLs."),
+    "sites": ("crawler.cli.sites", "List the declared sites; add or check one."),
+    "demo": ("crawler.cli.demo", "Crawl the bundled offline demo site and show what was stored."),
+    "eval": ("crawler.cli.eval", "Score extraction on saved pages with their truth."),
+    "import": ("crawler.cli.archive", "Import the article pages of WARC files (e.g. CC-NEWS)."),
+    "reextract": ("crawler.cli.archive", "Extract archived pages again with the current sites."),
+    "export": ("crawler.cli.export", "Export articles as JSON Lines, JSON or CSV."),
+    "runs": ("crawler.cli.nightly", "The history of crawl runs, with coverage and alerts."),
+    "schedule": ("crawler.cli.nightly", "Crontab line and systemd units for the nightly crawl."),
+    "search": ("crawler.cli.search", "Full-text search, best matches first."),
+    "serve": ("crawler.cli.serve", "Browse and search the database in Datasette."),
+    "show": ("crawler.cli.browse", "One article in full, by id or URL."),
+    "stats": ("crawler.cli.browse", "Articles per site and per day, and the latest runs."),
 }
+
+
+def about(name: str) -> str:
+    """The line ``newsdesk --help`` shows for the command ``name``."""
+    return COMMANDS[name][1]
 
 
 class LazyGroup(click.Group):
     """A click group whose commands are imported on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *COMMAND_MODULES})
+        return sorted({*super().list_commands(ctx), *COMMANDS})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> Any:
-        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
-            importlib.import_module(COMMAND_MODULES[cmd_name])
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            importlib.import_module(COMMANDS[cmd_name][0])
         return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``--help`` from :data:`COMMANDS`, importing no command."""
+        rows = [(name, about(name)) for name in self.list_commands(ctx) if name in COMMANDS]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; an SQLite error it did not expect (a damaged file found

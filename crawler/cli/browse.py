@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 from sqlite_utils import Database
 
-from crawler.cli.app import CONTEXT, db_option, fail, main
+from crawler.cli.app import CONTEXT, about, db_option, fail, format_option, main
 from crawler.cli.filters import site_option, when_callback
 from crawler.cli.render import bar, buckets, console, sparkline, write_json
 from crawler.urls import canonicalize
@@ -46,11 +46,10 @@ def open_existing(db_path: str) -> Database:
         raise fail(str(exc)) from None
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, short_help=about("show"))
 @click.argument("ref", metavar="ID|URL")
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@format_option("text", "json", default="text")
 @click.option("--html", "html", is_flag=True,
               help="Print the archived page (as fetched) instead of the article.")
 def show(ref: str, db_path: str, fmt: str, html: bool) -> None:
@@ -65,7 +64,10 @@ def show(ref: str, db_path: str, fmt: str, html: bool) -> None:
     db = open_existing(db_path)
     article_id = find_article_id(db, ref)
     if article_id is None and "://" in ref:
-        article_id = find_article_id(db, canonicalize(ref))
+        article_id = next(
+            (found for url in url_forms(ref) if (found := find_article_id(db, url)) is not None),
+            None,
+        )
     if article_id is None:
         raise fail(f"{db_path}: no article with id or URL {ref!r}")
     details = article_details(db, article_id)
@@ -75,6 +77,18 @@ def show(ref: str, db_path: str, fmt: str, html: bool) -> None:
         write_json(details)
     else:
         console().print(article_view(details))
+
+
+def url_forms(ref: str) -> list[str]:
+    """The forms a URL may be stored under: canonical, over http and over https.
+
+    >>> url_forms("https://www.example.com/a?utm_source=x")
+    ['https://example.com/a', 'http://example.com/a']
+    """
+    canonical = canonicalize(ref)
+    scheme, sep, rest = canonical.partition("://")
+    other = {"http": "https", "https": "http"}.get(scheme)
+    return [canonical] + ([f"{other}{sep}{rest}"] if other else [])
 
 
 def archived_page(details: dict[str, Any]) -> bytes:
@@ -163,7 +177,7 @@ def section(
     return Group(heading, table, Text())
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, short_help=about("stats"))
 @db_option
 @site_option
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3660),
@@ -174,8 +188,7 @@ def section(
               help="Last day of the period [default: today].")
 @click.option("--by", type=click.Choice(["published", "seen"]), default="published",
               show_default=True, help="Count articles by publication date or first-seen date.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="Output format.")
+@format_option("table", "json", default="table")
 def stats(db_path: str, sites: tuple[str, ...], days: int, since: str | None,
           until: str | None, by: str, fmt: str) -> None:
     """Articles per site and per day over a period, and the latest crawl run of each site.

@@ -8,13 +8,15 @@ would surface as a traceback in the log. Each check here raises
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import click
-from scrapy.settings import Settings
 
-from crawler.cli.app import fail
+from crawler.cli.app import fail, usage_error
+
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
 
 
 def _kind(default: Any) -> str | None:
@@ -44,6 +46,8 @@ def parse_overrides(overrides: tuple[str, ...], defaults: Settings) -> dict[str,
 
 def check_overrides(values: dict[str, str], defaults: Settings) -> None:
     """Every ``-s NAME=VALUE`` for a boolean or numeric setting must parse as one."""
+    from scrapy.settings import Settings
+
     for name, value in values.items():
         kind = _kind(defaults.get(name))
         if kind is None:
@@ -52,7 +56,7 @@ def check_overrides(values: dict[str, str], defaults: Settings) -> None:
         try:
             probe.getbool(name) if kind == "true or false" else probe.getfloat(name)
         except ValueError:
-            raise fail(f"-s {name}={value}: expected {kind}") from None
+            raise usage_error(f"-s {name}={value}: expected {kind}") from None
 
 
 def check_base_url(url: str | None) -> None:
@@ -61,11 +65,11 @@ def check_base_url(url: str | None) -> None:
         return
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise fail(f"--base-url {url}: expected an http(s) URL such as http://127.0.0.1:8000")
+        raise usage_error(f"--base-url {url}: expected an http(s) URL such as http://127.0.0.1:8000")
     try:
         parts.port  # noqa: B018 - raises on a port out of range
     except ValueError as exc:
-        raise fail(f"--base-url {url}: {exc}") from None
+        raise usage_error(f"--base-url {url}: {exc}") from None
 
 
 def check_log_file(path: str) -> None:

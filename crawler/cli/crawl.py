@@ -2,34 +2,40 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from scrapy.settings import Settings
 
 from crawler.cli.app import (
     CONTEXT,
+    about,
     base_url_option,
+    complete_site,
     db_option,
     fail,
+    format_option,
     main,
     overrides_option,
     sites_dir_option,
+    usage_error,
 )
 from crawler.cli.checks import check_base_url, check_log_file, parse_overrides
 from crawler.ops.lock import CrawlLock, LockHeld
 from crawler.ops.logs import KEEP_LOGS, logs_folder, new_log, prune_logs
-from crawler.ops.run import CrawlResult, check_url, project_settings, read_urls, run_crawl, run_urls
-from crawler.sites import Site, SiteError
-from crawler.spiders.loader import declared_sites
-from store.db import DatabaseError, open_db
+
+if TYPE_CHECKING:  # Scrapy is imported when a crawl runs, not for `crawl -h`
+    from scrapy.settings import Settings
+
+    from crawler.ops.run import CrawlResult
+    from crawler.sites import Site
 
 
-@main.command(context_settings=CONTEXT)
-@click.argument("site", required=False)
+@main.command(context_settings=CONTEXT, short_help=about("crawl"))
+@click.argument("site", required=False, shell_complete=complete_site)
 @click.option("--all", "all_sites", is_flag=True, help="Crawl every nightly site, concurrently.")
 @click.option("--url", "urls", multiple=True, help="An article URL on any site (repeatable).")
 @click.option(
@@ -66,6 +72,7 @@ from store.db import DatabaseError, open_db
 @click.option("--no-archive", is_flag=True, help="--all: do not archive pages.")
 @sites_dir_option
 @overrides_option
+@format_option("text", "json", default="text")
 def crawl(
     site: str | None,
     all_sites: bool,
@@ -81,6 +88,7 @@ def crawl(
     archive_dir: str | None,
     no_archive: bool,
     overrides: tuple[str, ...],
+    fmt: str,
 ) -> None:
     """Crawl one declared SITE, every nightly site (--all), or article pages of any
     site (--url, --urls-file), and store the articles.
@@ -98,7 +106,7 @@ def crawl(
     Example: newsdesk crawl eirns --db output/news.db
     """
     if all_sites and (site or urls or urls_file):
-        raise fail("give --all alone, without a SITE or URLs")
+        raise usage_error("give --all alone, without a SITE or URLs")
     check_base_url(base_url)
     pages = [] if all_sites else page_urls(site, urls, urls_file)
     shown = log_level or ("INFO" if verbose else None)  # the Scrapy log on the terminal
@@ -117,7 +125,9 @@ def crawl(
     if log_file:
         check_log_file(log_file)
         settings.set("LOG_FILE", log_file, priority="cmdline")
-        click.echo(f"Logging to {log_file}")
+        click.echo(f"Logging to {log_file}", err=fmt == "json")
+    from crawler.ops.run import run_urls
+
     try:
         with CrawlLock.of_database(db_path) if all_sites else nullcontext():
             if pages:
@@ -129,8 +139,7 @@ def crawl(
                 prune_logs(logs_dir, keep_logs)
     except LockHeld as exc:
         raise fail(str(exc)) from None
-    for result in results:
-        echo_result(result)
+    echo_results(results, fmt)
     storage_errors = [r.storage_error for r in results if r.storage_error]
     if storage_errors:
         raise fail(storage_errors[0])
@@ -154,6 +163,9 @@ def archive_folder(
 
 
 def _declared(settings: Settings) -> dict[str, Site]:
+    from crawler.sites import SiteError
+    from crawler.spiders.loader import declared_sites
+
     try:
         return declared_sites(settings)
     except SiteError as exc:
@@ -168,16 +180,23 @@ def _tty() -> bool:
 def page_urls(site: str | None, urls: tuple[str, ...], urls_file: str | None) -> list[str]:
     """The URLs to crawl generically; a one-line error when the arguments do not fit."""
     if site and (urls or urls_file):
-        raise fail("give either a SITE or --url/--urls-file, not both")
+        raise usage_error("give either a SITE or --url/--urls-file, not both")
     if not site and not urls and not urls_file:
-        raise fail("give a SITE to crawl, or article URLs with --url/--urls-file")
-    try:
-        for url in urls:
+        raise usage_error("give a SITE to crawl, or article URLs with --url/--urls-file")
+    from crawler.urls import check_url
+
+    for url in urls:
+        try:
             check_url(url, "--url")
+        except ValueError as exc:
+            raise usage_error(str(exc)) from None
+    from crawler.ops.run import read_urls
+
+    try:
         return [*urls, *(read_urls(urls_file) if urls_file else [])]
     except OSError as exc:
         raise fail(f"{urls_file}: cannot read URLs file: {exc.strerror}") from None
-    except (ValueError, UnicodeDecodeError) as exc:
+    except ValueError as exc:  # a line of the file that is no URL
         raise fail(str(exc)) from None
 
 
@@ -185,6 +204,9 @@ def crawl_settings(
     db_path: str, log_level: str, overrides: tuple[str, ...], sites_dir: str | None = None
 ) -> Settings:
     """Project settings for a crawl into ``db_path``; checks the database opens first."""
+    from crawler.ops.run import project_settings
+    from store.db import DatabaseError, open_db
+
     values: dict[str, Any] = {"NEWSDESK_DB_PATH": db_path, "LOG_LEVEL": log_level.upper()}
     if sites_dir:
         values["NEWSDESK_SITES_DIR"] = sites_dir
@@ -200,12 +222,24 @@ def crawl_sites(
     sites: list[str], settings: Settings, base_url: str | None, progress: bool = False
 ) -> list[CrawlResult]:
     """Run the crawls; unknown sites and bad declarations become one-line errors."""
+    from crawler.ops.run import run_crawl
+    from crawler.sites import SiteError
+
     try:
         return run_crawl(sites, settings, base_url, progress)
     except KeyError as exc:
         raise fail(str(exc.args[0])) from None
     except SiteError as exc:
         raise fail(str(exc)) from None
+
+
+def echo_results(results: list[CrawlResult], fmt: str) -> None:
+    """The summary: a line per site (alerts on stderr), or with ``json`` one array."""
+    if fmt == "json":
+        click.echo(json.dumps([result.summary() for result in results], indent=2))
+        return
+    for result in results:
+        echo_result(result)
 
 
 def echo_result(result: CrawlResult) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from crawler.cli.app import CONTEXT, db_option, invoked_as, main
+from crawler.cli.app import CONTEXT, about, db_option, invoked_as, main
 from crawler.cli.crawl import crawl_settings, crawl_sites, echo_result
 from store.db import open_db
 from store.query import count_by_site, latest, search
@@ -12,7 +12,7 @@ from store.query import count_by_site, latest, search
 EXAMPLE_SEARCH = "European Security Treaty"
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, short_help=about("demo"))
 @db_option
 @click.option("--log-level", default="WARNING", show_default=True, help="Scrapy log level.")
 def demo(db_path: str, log_level: str) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from crawler.cli.app import CONTEXT, db_option, fail, main
+from crawler.cli.app import CONTEXT, about, complete_site, db_option, fail, format_option, main
 from crawler.fields import WATCHED
 from crawler.ops.schedule import Schedule, install, user_unit_dir
 from store.browse import recent_runs
@@ -35,11 +35,21 @@ def _run_line(run: dict[str, Any]) -> str:
     )
 
 
-@main.command(context_settings=CONTEXT)
-@click.argument("site", required=False)
+def run_record(run: dict[str, Any]) -> dict[str, Any]:
+    """A ``crawl_runs`` row for JSON output: its alerts as a list.
+
+    >>> run_record({"id": 1, "alerts": '["body coverage fell"]'})
+    {'id': 1, 'alerts': ['body coverage fell']}
+    """
+    return {**run, "alerts": json.loads(run.get("alerts") or "[]")}
+
+
+@main.command(context_settings=CONTEXT, short_help=about("runs"))
+@click.argument("site", required=False, shell_complete=complete_site)
 @db_option
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
-def runs(site: str | None, db_path: str, limit: int) -> None:
+@format_option("table", "json", default="table")
+def runs(site: str | None, db_path: str, limit: int, fmt: str) -> None:
     """Show the history of crawl runs (newest first), with field coverage and alerts.
 
     Example: newsdesk runs eirns --limit 5
@@ -48,6 +58,9 @@ def runs(site: str | None, db_path: str, limit: int) -> None:
         rows = recent_runs(open_db(db_path, create=False), site, limit)
     except DatabaseError as exc:
         raise fail(str(exc)) from None
+    if fmt == "json":
+        click.echo(json.dumps([run_record(row) for row in rows], indent=2, ensure_ascii=False))
+        return
     if not rows:
         click.echo("No runs recorded" + (f" for site {site!r}." if site else "."))
         return
@@ -55,7 +68,7 @@ def runs(site: str | None, db_path: str, limit: int) -> None:
         click.echo(_run_line(row))
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, short_help=about("schedule"))
 @db_option
 @click.option("--time", "at", default="02:30", show_default=True, help="Local time, HH:MM.")
 @click.option(

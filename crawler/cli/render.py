@@ -6,11 +6,20 @@ import csv
 import json
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.text import Text
 
 # Marks around highlighted words that the terminal rendering turns into styles;
@@ -22,27 +31,25 @@ SPARKS = "▁▂▃▄▅▆▇█"
 BLOCKS = " ▏▎▍▌▋▊▉█"
 
 
-def format_option(*choices: str) -> Callable[[F], F]:
-    """``--format``: the first choice on a terminal, ``jsonl``/``json`` when piped."""
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(choices),
-        default=None,
-        help=f"Output format [default: {choices[0]} on a terminal, "
-        f"{choices[1]} otherwise].",
-    )
-
-
-def resolve_format(fmt: str | None, choices: Sequence[str]) -> str:
-    """The format asked for, or the default for where stdout goes."""
-    if fmt:
-        return fmt
-    return choices[0] if sys.stdout.isatty() else choices[1]
-
-
 def console() -> Console:
     return Console(highlight=False, emoji=False)
+
+
+@contextmanager
+def progress_bar(what: str, total: int | None, unit: str) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr (done/total, rate, elapsed, time left); yields the
+    function that counts one more done."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(unit),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=False) as progress:
+        task = progress.add_task(what, total=total)
+        yield lambda: progress.advance(task)
 
 
 def marked_text(text: str, style: str = "bold yellow") -> Text:

@@ -8,15 +8,13 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from crawler.cli.app import CONTEXT, db_option, fail, main
+from crawler.cli.app import CONTEXT, about, db_option, fail, format_option, main, resolve_format
 from crawler.cli.filters import SearchSyntaxError, filter_options, make_filters
 from crawler.cli.render import (
     MARK_CLOSE,
     MARK_OPEN,
     console,
-    format_option,
     marked_text,
-    resolve_format,
     write_csv,
     write_json,
     write_jsonl,
@@ -31,7 +29,7 @@ CSV_COLUMNS = (
 )
 
 
-@main.command(name="search", context_settings=CONTEXT)
+@main.command(name="search", context_settings=CONTEXT, short_help=about("search"))
 @click.argument("text")
 @db_option
 @filter_options

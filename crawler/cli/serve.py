@@ -13,14 +13,14 @@ from types import FrameType
 
 import click
 
-from crawler.cli.app import CONTEXT, db_option, fail, main
+from crawler.cli.app import CONTEXT, about, db_option, fail, main
 from crawler.datasette import metadata_for
 from store.db import DatabaseError, open_db
 
 INSTALL_HINT = "pip install 'newsdesk[datasette]' (or pip install datasette)"
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, short_help=about("serve"))
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 lets other machines connect.")

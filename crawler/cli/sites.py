@@ -3,41 +3,69 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from scrapy.settings import Settings
 
 from crawler.cli.app import (
     CONTEXT,
+    about,
     base_url_option,
+    complete_site,
     fail,
+    format_option,
     main,
     overrides_option,
     sites_dir_option,
+    usage_error,
 )
 from crawler.cli.checks import check_base_url, parse_overrides
-from crawler.ops.run import check_url, project_settings
 from crawler.sites import Site, SiteError, load_sites
-from crawler.sites.onboard.declaration import NAME, Destination, default_name
+
+if TYPE_CHECKING:  # Scrapy is imported when a site is fetched, not to list the sites
+    from scrapy.settings import Settings
+
+    from crawler.sites.onboard.declaration import Destination
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@main.group(invoke_without_command=True, context_settings=CONTEXT)
+@main.group(invoke_without_command=True, context_settings=CONTEXT, short_help=about("sites"))
 @sites_dir_option
+@format_option("table", "json", default="table")
 @click.pass_context
-def sites(ctx: click.Context, sites_dir: str | None) -> None:
+def sites(ctx: click.Context, sites_dir: str | None, fmt: str) -> None:
     """List the declared sites; `sites add URL` declares a new one from its home page,
     `sites check NAME` checks a declared site's selectors on its current pages.
 
     Example: newsdesk sites
     """
-    if ctx.invoked_subcommand is None:
-        for site in _declared(sites_dir).values():
-            click.echo(f"{site.name:<12} {site.title}  [{', '.join(site.domains)}]")
+    if ctx.invoked_subcommand is not None:
+        return
+    declared = _declared(sites_dir).values()
+    if fmt == "json":
+        click.echo(json.dumps([site_record(site) for site in declared], indent=2))
+        return
+    for site in declared:
+        click.echo(f"{site.name:<12} {site.title}  [{', '.join(site.domains)}]")
+
+
+def site_record(site: Site) -> dict[str, Any]:
+    """What ``sites --format json`` says of a site."""
+    return {
+        "name": site.name,
+        "title": site.title,
+        "domains": list(site.domains),
+        "nightly": site.nightly,
+        "start_urls": list(site.start_urls),
+        "feeds": list(site.feeds),
+        "sitemaps": list(site.sitemaps),
+        "language": site.language,
+        "source": site.source,
+    }
 
 
 def _declared(sites_dir: str | None) -> dict[str, Site]:
@@ -49,6 +77,7 @@ def _declared(sites_dir: str | None) -> dict[str, Site]:
 
 def settings_for(overrides: tuple[str, ...]) -> Settings:
     """Onboarding settings with the ``-s NAME=VALUE`` overrides checked and applied."""
+    from crawler.ops.run import project_settings
     from crawler.sites.onboard.fetch import onboard_settings
 
     return onboard_settings(parse_overrides(overrides, project_settings()))
@@ -86,10 +115,13 @@ def add(
 
     Example: newsdesk sites add https://news.example.com/ --dry-run
     """
+    from crawler.sites.onboard.declaration import default_name
+    from crawler.urls import check_url
+
     try:
         check_url(url, "URL")
     except ValueError as exc:
-        raise fail(str(exc)) from None
+        raise usage_error(str(exc)) from None
     check_base_url(base_url)
     name = name or default_name(url)
     destination = _free_destination(name, sites_dir)
@@ -113,8 +145,10 @@ def add(
 
 def _free_destination(name: str, sites_dir: str | None) -> Destination:
     """Where the new site goes; a one-line error when the name is taken or invalid."""
+    from crawler.sites.onboard.declaration import NAME, Destination
+
     if not NAME.match(name):
-        raise fail(f"--name {name!r}: a site name is lowercase letters, digits and _")
+        raise usage_error(f"--name {name!r}: a site name is lowercase letters, digits and _")
     declared = _declared(sites_dir if sites_dir and Path(sites_dir).is_dir() else None)
     if name in declared:
         raise fail(f"site {name!r} already exists ({declared[name].source}); choose another --name")
@@ -134,7 +168,7 @@ def _shown(path: Path) -> str:
 
 
 @sites.command(context_settings=CONTEXT)
-@click.argument("name")
+@click.argument("name", shell_complete=complete_site)
 @sample_option("Current article pages to check on.")
 @sites_dir_option
 @base_url_option

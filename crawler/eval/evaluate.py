@@ -19,6 +19,7 @@ from typing import Any
 
 from scrapy.http import HtmlResponse
 
+from crawler.eval import EXTRACTORS
 from crawler.eval.scoring import Tally
 from crawler.extract.article import Refused, build_article
 from crawler.extract.site import SiteExtractor
@@ -151,17 +152,15 @@ def extract_trafilatura(html: bytes, url: str) -> Prediction:
     }
 
 
-def make_extractor(name: str) -> Extractor:
+def make_extractor(name: str, sites_dir: str | None = None) -> Extractor:
     if name == "site":
-        return SiteOrGeneric()
+        return SiteOrGeneric(load_sites(sites_dir))
     if name == "generic":
         return extract_generic
     if name == "trafilatura":
         return extract_trafilatura
     raise ValueError(f"unknown extractor {name!r} (known: {', '.join(EXTRACTORS)})")
 
-
-EXTRACTORS = ("site", "generic", "trafilatura")
 
 
 @dataclass(frozen=True)
@@ -203,14 +202,19 @@ class Report:
 
 
 def evaluate(
-    folder: Path, extractor: str = "generic", predictions_dir: Path | None = None
+    folder: Path,
+    extractor: str = "generic",
+    predictions_dir: Path | None = None,
+    sites_dir: str | None = None,
+    on_page: Callable[[], None] | None = None,
 ) -> Report:
-    """Extract every page of ``folder`` and score the predictions.
+    """Extract every page of ``folder`` and score the predictions; ``on_page`` is called
+    after each page (progress).
 
     A page whose extraction raises counts as an empty prediction and a failure
     (logged with its id): a benchmark run is not stopped by one bad page.
     """
-    extract = make_extractor(extractor)
+    extract = make_extractor(extractor, sites_dir)
     report, tally = Report(folder.name, extractor), Tally()
     if predictions_dir is not None:
         predictions_dir.mkdir(parents=True, exist_ok=True)
@@ -224,6 +228,8 @@ def evaluate(
         if predictions_dir is not None:
             target = predictions_dir / f"{page.id}.json"
             target.write_text(json.dumps(predicted, ensure_ascii=False), encoding="utf-8")
+        if on_page is not None:
+            on_page()
     report.scores = tally.summary()
     return report
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
 
 from crawler import stats as keys
 from crawler.spiders.loader import declared_sites
+from crawler.urls import check_url
 
 if TYPE_CHECKING:
     from crawler.spiders.warc import ImportOptions
@@ -87,6 +87,25 @@ class CrawlResult:
     def ok(self) -> bool:
         return self.status == "finished" and self.errors == 0
 
+    def summary(self) -> dict[str, Any]:
+        """The run's summary as data (``crawl --format json``): what the summary line says.
+
+        >>> CrawlResult("demo", {"finish_reason": "finished"}).summary()["status"]
+        'finished'
+        """
+        return {
+            "site": self.site,
+            "status": self.status,
+            "pages": self.pages,
+            "new": self.new,
+            "updated": self.updated,
+            "already_stored": self.skipped,
+            "dropped": self.dropped,
+            "errors": self.errors,
+            "alerts": self.alerts,
+            "storage_error": self.storage_error,
+        }
+
 
 def run_crawl(
     site_names: list[str],
@@ -153,19 +172,6 @@ def read_urls(path: str) -> list[str]:
         check_url(text, f"{path}:{number}")
         urls.append(text)
     return urls
-
-
-def check_url(url: str, where: str) -> None:
-    """Raise ``ValueError`` unless ``url`` is an absolute http(s) URL.
-
-    >>> check_url("ftp://x.test/a", "--url")
-    Traceback (most recent call last):
-    ...
-    ValueError: --url: not an http(s) URL: 'ftp://x.test/a'
-    """
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"{where}: not an http(s) URL: {url!r}")
 
 
 def run_import(paths: list[str], settings: Settings, options: ImportOptions) -> CrawlResult:

@@ -3,6 +3,7 @@ resuming after SIGKILL, and scheduling. Every crawl is real, against 127.0.0.1."
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -261,13 +262,15 @@ def test_crawl_all_counts_errors_per_site(tmp_path: Path) -> None:
         db = tmp_path / "news.db"
         result = run_cli(
             "crawl", "--all", "--db", str(db), "-s", f"NEWSDESK_SITES_DIR={sites}",
-            "-s", "NEWSDESK_BUNDLED_SITES=False", "-s", "RETRY_TIMES=0", *LOOPBACK,
+            "-s", "NEWSDESK_BUNDLED_SITES=False", "-s", "RETRY_TIMES=0", *LOOPBACK, "-f", "json",
         )  # fmt: skip
     assert result.returncode == 1, result.stderr[-2000:]
     errors = dict(query(db, "select site, errors from crawl_runs"))
     assert errors["alpha"] == 0 and errors["gamma"] >= 1, errors
-    assert "alpha: finished" in result.stdout and "errors: 0" in result.stdout
-    assert f"errors: {errors['gamma']}" in result.stdout
+    summary = {run["site"]: run for run in json.loads(result.stdout)}  # --format json
+    assert summary["alpha"]["status"] == "finished" and summary["alpha"]["new"] > 0
+    assert summary["gamma"]["status"] == "failed"
+    assert {site: run["errors"] for site, run in summary.items()} == errors
 
 
 def test_sigkill_mid_crawl_then_rerun_equals_an_uninterrupted_crawl(

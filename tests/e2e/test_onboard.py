@@ -174,24 +174,24 @@ def test_unreachable_host_is_one_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["notaurl"], "not an http(s) URL: 'notaurl'"),
-        (["ftp://x.test/"], "not an http(s) URL"),
-        (["https://x.test/", "--name", "demo"], "site 'demo' already exists"),
-        (["https://x.test/", "--name", "Bad-Name"], "--name 'Bad-Name'"),
-        (["https://mine.test/", "--name", "mine"], "site 'mine' already exists"),
+    ("args", "message", "status"),
+    [  # 2: arguments that are malformed (a usage error); 1: a name already taken
+        (["notaurl"], "not an http(s) URL: 'notaurl'", 2),
+        (["ftp://x.test/"], "not an http(s) URL", 2),
+        (["https://x.test/", "--name", "demo"], "site 'demo' already exists", 1),
+        (["https://x.test/", "--name", "Bad-Name"], "--name 'Bad-Name'", 2),
+        (["https://mine.test/", "--name", "mine"], "site 'mine' already exists", 1),
     ],
 )
 def test_bad_arguments_are_one_line_and_write_nothing(
-    args: list[str], message: str, tmp_path: Path
+    args: list[str], message: str, status: int, tmp_path: Path
 ) -> None:
     (tmp_path / "mine.toml").write_text(
         'name = "mine"\ndomains = ["mine.test"]\nfeeds = ["https://mine.test/rss"]\n'
     )
     before = sorted(tmp_path.iterdir())
     result = CliRunner().invoke(main, ["sites", "add", *args, "--sites-dir", str(tmp_path)])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == status, result.output
     assert message in result.output and len(result.output.strip().splitlines()) == 1
     assert sorted(tmp_path.iterdir()) == before
 
