@@ -25,6 +25,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/declared_cpu.py
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python -m bench --write $(BENCH_ARGS)
+	$(BIN)/python bench/startup.py
 
 bench-quick: $(STAMP)
 	$(BIN)/python -m bench --quick $(BENCH_ARGS)
