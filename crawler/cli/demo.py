@@ -43,5 +43,11 @@ def demo(db_path: str, log_level: str) -> None:
     for row in latest(db, "demo", 3):
         click.echo(f"  {(row['published'] or 'undated')[:10]}  {row['title']}")
     click.echo(f'\nExample search: {invoked_as()} search "{EXAMPLE_SEARCH}"')
-    for row in search(db, EXAMPLE_SEARCH, 3):
+    found = search(db, EXAMPLE_SEARCH, 3)
+    for row in found:
         click.echo(f"  [{row['id']}] {row['title']}\n      {row['snippet']}")
+    program = invoked_as()
+    if found:
+        click.echo(f"\nRead one in full: {program} show {found[0]['id']}")
+    click.echo(f"Read them in a browser: {program} serve --db {db_path} --open"
+               " (Datasette, on http://127.0.0.1:8001/)")

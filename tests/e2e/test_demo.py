@@ -31,3 +31,13 @@ def test_demo_twice_and_its_suggested_search_works_as_printed(tmp_path: Path) ->
     search = subprocess.run([*suggested, "--db", str(tmp_path / "news.db")], cwd=ROOT,
                             capture_output=True, text=True, env=env)  # fmt: skip
     assert search.returncode == 0 and "NATO Thinks" in search.stdout
+    line = next(x for x in first.stdout.splitlines() if x.startswith("Read one in full: "))
+    show = subprocess.run([*shlex.split(line.removeprefix("Read one in full: ")), "--db",
+                           str(tmp_path / "news.db")], cwd=ROOT, capture_output=True, text=True,
+                          env=env)  # fmt: skip
+    assert show.returncode == 0 and "NATO Thinks" in show.stdout
+    line = next(x for x in first.stdout.splitlines() if x.startswith("Read them in a browser: "))
+    serve = shlex.split(line.removeprefix("Read them in a browser: ").split(" (")[0])
+    assert serve[:2] == [str(SCRIPT), "serve"] and serve[serve.index("--db") + 1] == str(
+        tmp_path / "news.db"
+    )  # the command test_serve.py runs and reads in a browser
