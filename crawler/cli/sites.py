@@ -173,9 +173,11 @@ def _shown(path: Path) -> str:
 @sites_dir_option
 @base_url_option
 @overrides_option
+@format_option("text", "json", default="text")
 def check(
-    name: str, sample: int, sites_dir: str | None, base_url: str | None, overrides: tuple[str, ...]
-) -> None:
+    name: str, sample: int, sites_dir: str | None, base_url: str | None,
+    overrides: tuple[str, ...], fmt: str,
+) -> None:  # fmt: skip
     """Check the declared site NAME on its current article pages: per field, does its
     selector still agree with the generic extractor, and which selector would hold now.
     Exits 1 when a declared selector is broken (the report says what to put instead).
@@ -189,9 +191,12 @@ def check(
     from crawler.sites.onboard.checking import OnboardError, check_declared
 
     try:
-        report, broken = check_declared(declared[name], sample, settings_for(overrides), base_url)
+        checked = check_declared(declared[name], sample, settings_for(overrides), base_url)
     except OnboardError as exc:
         raise fail(str(exc)) from None
-    click.echo(report)
-    if broken:
+    if fmt == "json":
+        click.echo(json.dumps(checked.as_dict(declared[name]), indent=2))
+    else:
+        click.echo(checked.report)
+    if checked.broken:
         raise SystemExit(1)

@@ -270,10 +270,16 @@ def test_check_of_a_redesigned_site_names_the_broken_selector_and_its_repair(
         for page, text in originals.items():
             page.write_text(text.replace('class="story"', 'class="entry-content"'), "utf-8")
         result = run_cli(*args)
+        as_json = run_cli(*args, "-f", "json")
     finally:
         for page, text in originals.items():
             page.write_text(text, encoding="utf-8")
-    assert result.returncode == 1, result.stderr[-2000:]
+    assert result.returncode == 1 and as_json.returncode == 1, result.stderr[-2000:]
+    checked = json.loads(as_json.stdout)
+    assert checked["broken"] == ["body"] and checked["pages"] == 8
+    body_check = next(f for f in checked["fields"] if f["field"] == "body")
+    assert body_check["status"] == "broken" and body_check["agreed"] == 0
+    assert any("entry-content" in selector for selector in body_check["proposed"])
     lines = result.stdout.splitlines()
     body = next(i for i, line in enumerate(lines) if line.startswith("body "))
     assert "broken" in lines[body] and "0 of 8 pages agree" in lines[body]
