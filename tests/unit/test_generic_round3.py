@@ -49,3 +49,19 @@ def test_the_story_h1_beside_the_blogs_name_is_the_title() -> None:
     <h1 class="entry-title">Winter birds on the mudflats…</h1>
     <p>Every January the knots come back to the estuary.</p></body></html>"""
     assert extract(html)["title"] == "Winter birds on the mudflats…"
+
+
+TEASERS = """<p><b>Related stories</b></p>
+    <p><a href="/2026/11/bridge.html">Harbour bridge to close for repairs in March</a></p>
+    <p><a href="/2026/11/tides.html">Tide tables change for the winter season</a></p>"""
+
+
+def test_related_stories_after_the_story_are_not_body() -> None:
+    paragraphs = "".join(f"<p>{sentence}</p>" for sentence in STORY.replace(". ", ".|").split("|"))
+    html = f"""<html><head><title>Ferry slip to reopen</title></head><body>
+    <nav><a href="/">Home</a></nav><article><h1>Ferry slip to reopen</h1>{paragraphs}
+    {TEASERS}</article></body></html>"""
+    body = extract(html)["body"]
+    assert body.startswith("The harbour board met") and body.endswith("rebuilt and tested.")
+    for teaser in ("Related stories", "Harbour bridge to close", "Tide tables change"):
+        assert teaser not in body
