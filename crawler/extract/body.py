@@ -10,7 +10,7 @@ publisher's own copy of the text, without layout noise.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
 from crawler.extract.clean import key
@@ -136,7 +136,7 @@ def finish(
     text: str,
     title: str | None,
     pattern: re.Pattern[str] | None = None,
-    links: Collection[str] = (),
+    links: Container[str] = (),
 ) -> str | None:
     """Clean a body text; ``None`` when too little is left to be an article.
 

@@ -41,7 +41,7 @@ from crawler.extract.dates import (
     utc_near_midnight,
 )
 from crawler.extract.processors import normalize_text
-from crawler.extract.teasers import link_texts
+from crawler.extract.teasers import LinkTexts
 from crawler.extract.titles import (
     choose_title,
     is_site_heading,
@@ -332,7 +332,7 @@ class GenericPage:
     def body(self) -> Filled | None:
         title = self.title[0] if self.title else None
         extracted = bodies.extract_main_text(self.response.text, self.response.url)
-        links = link_texts(self.selector)
+        links = LinkTexts(self.selector)
         cleaned = bodies.finish(extracted, title, self.boilerplate, links) if extracted else None
         article_body = plain_body(self.ld.get("articleBody"))
         page_text = " ".join(self.selector.xpath("//body//text()").getall()) if article_body else ""

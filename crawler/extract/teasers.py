@@ -4,7 +4,7 @@ Main-text extraction keeps, now and then, what a page appends after the story:
 the titles of other stories, each a link, often under a heading of their own.
 :func:`drop_trailing_teasers` removes such a block from the end of a body's
 paragraphs. A teaser is a paragraph that is the whole text of one of the page's
-links (:func:`link_texts`); the block is cut when a related-stories heading
+links (:class:`LinkTexts`); the block is cut when a related-stories heading
 introduces it, or when it has :data:`MIN_BARE_TEASERS` teasers in a row; never
 when that would remove half of the words.
 """
@@ -12,7 +12,8 @@ when that would remove half of the words.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Container
+from functools import cached_property
 
 from parsel import Selector
 
@@ -46,20 +47,28 @@ _MAX_TEASER_WORDS = 30
 _MAX_LINKS = 2000
 
 
-def link_texts(selector: Selector) -> set[str]:
-    """The comparison keys (:func:`~crawler.extract.clean.key`) of the page's link texts.
+class LinkTexts:
+    """The comparison keys (:func:`~crawler.extract.clean.key`) of a page's link texts,
+    read on the first question (most bodies end with no short paragraph to ask about).
 
-    >>> sorted(link_texts(Selector(text='<a href="/a">Storm <b>hits</b></a><a href="/b"> </a>')))
-    ['storm hits']
+    >>> links = LinkTexts(Selector(text='<a href="/a">Storm <b>hits</b></a><a href="/b"> </a>'))
+    >>> "storm hits" in links, "" in links
+    (True, False)
     """
-    found = set()
-    for link in selector.xpath("//body//a[@href]")[:_MAX_LINKS]:
-        if text := key(" ".join(link.xpath(".//text()").getall())):
-            found.add(text)
-    return found
+
+    def __init__(self, selector: Selector) -> None:
+        self.selector = selector
+
+    @cached_property
+    def keys(self) -> set[str]:
+        links = self.selector.xpath("//body//a[@href]")[:_MAX_LINKS]
+        return {k for k in (key(link.root.text_content()) for link in links) if k}
+
+    def __contains__(self, text: object) -> bool:
+        return text in self.keys
 
 
-def drop_trailing_teasers(paras: list[str], links: Iterable[str]) -> list[str]:
+def drop_trailing_teasers(paras: list[str], links: Container[str]) -> list[str]:
     """``paras`` without a block of teasers at the end.
 
     >>> story = ["The council met on Monday evening.", "It agreed the budget for next year."]
@@ -72,9 +81,8 @@ def drop_trailing_teasers(paras: list[str], links: Iterable[str]) -> list[str]:
     >>> len(drop_trailing_teasers(story + ["Bridge to close", "Ferry returns"], links))
     4
     """
-    keys = set(links)
     start = len(paras)
-    while start > 1 and is_teaser(paras[start - 1], keys):
+    while start > 1 and is_teaser(paras[start - 1], links):
         start -= 1
     teasers = len(paras) - start
     if start > 1 and RELATED_HEADING.fullmatch(paras[start - 1]):
@@ -88,6 +96,6 @@ def words(paras: list[str]) -> int:
     return sum(len(p.split()) for p in paras)
 
 
-def is_teaser(para: str, links: set[str]) -> bool:
+def is_teaser(para: str, links: Container[str]) -> bool:
     """Whether a paragraph is the whole text of one of the page's links, and short."""
     return len(para.split()) <= _MAX_TEASER_WORDS and key(para) in links
