@@ -10,11 +10,12 @@ publisher's own copy of the text, without layout noise.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
 from crawler.extract.clean import key
 from crawler.extract.processors import normalize_text
+from crawler.extract.teasers import drop_trailing_teasers
 
 # Whole-paragraph boilerplate, matched only against short paragraphs.
 GENERIC_BOILERPLATE = re.compile(
@@ -131,12 +132,20 @@ def extract_main_text(html: str, url: str | None) -> str | None:
     return text if isinstance(text, str) and text.strip() else None
 
 
-def finish(text: str, title: str | None, pattern: re.Pattern[str] | None = None) -> str | None:
+def finish(
+    text: str,
+    title: str | None,
+    pattern: re.Pattern[str] | None = None,
+    links: Container[str] = (),
+) -> str | None:
     """Clean a body text; ``None`` when too little is left to be an article.
+
+    ``links`` are the keys of the page's link texts, to find teasers of other
+    stories at the end (:func:`~crawler.extract.teasers.drop_trailing_teasers`).
 
     >>> finish("Share this article\\nToo short.", None) is None
     True
     """
-    kept = drop_boilerplate(paragraphs(text), title, pattern)
+    kept = drop_trailing_teasers(drop_boilerplate(paragraphs(text), title, pattern), links)
     joined = "\n\n".join(kept)
     return joined if word_count(joined) >= MIN_BODY_WORDS else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 
@@ -16,12 +17,32 @@ _NOT_A_NAME = re.compile(
     re.IGNORECASE,
 )
 _MAX_AUTHOR_WORDS = 6
+_ESCAPE_ROUNDS = 3
 _BYLINE_WORDS = re.compile(
     r"^(?:(?:posted|published|written|veröffentlicht|verfasst|geschrieben|publié)\s*"
     r"(?:by|von|par|por)|(?:by|von|par|por|di|door|av|przez|autor(?:in)?|auteure?|author"
     r"|interview|text)\b)[:\s]*",
     re.IGNORECASE,
 )
+
+
+def unescape(text: str) -> str:
+    """Character references decoded, also where a publisher escaped them twice.
+
+    A CMS that escapes text already escaped writes ``&amp;quot;`` for ``"``:
+    decoded once, that leaves ``&quot;`` in the text (and ``quot`` among its words).
+
+    >>> unescape("Ben &amp;amp; Jerry&amp;#8217;s &amp;quot;deal&amp;quot;")
+    'Ben & Jerry’s "deal"'
+    >>> unescape("AT&T &lt;3")
+    'AT&T <3'
+    """
+    for _ in range(_ESCAPE_ROUNDS):
+        decoded = html.unescape(text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
 
 
 def key(text: str) -> str:

@@ -11,7 +11,6 @@ metadata lacks from htmldate.
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 from collections.abc import MutableMapping
@@ -26,7 +25,12 @@ from scrapy.http import TextResponse
 from crawler.extract import body as bodies
 from crawler.extract import jsonld
 from crawler.extract import metadata as meta
-from crawler.extract.clean import compact, normalize_authors, normalize_language, strip_site_name
+from crawler.extract.clean import (
+    normalize_authors,
+    normalize_language,
+    strip_site_name,
+    unescape,
+)
 from crawler.extract.dates import (
     adjacent_days,
     first_written_date,
@@ -37,6 +41,13 @@ from crawler.extract.dates import (
     utc_near_midnight,
 )
 from crawler.extract.processors import normalize_text
+from crawler.extract.teasers import LinkTexts
+from crawler.extract.titles import (
+    choose_title,
+    is_site_heading,
+    lone_heading_title,
+    text_of_node,
+)
 
 Filled = tuple[Any, str]
 logger = logging.getLogger(__name__)
@@ -55,6 +66,8 @@ FIELDS = (
 )
 _GENERIC_LABELS = frozenset({"com", "org", "net", "co", "uk", "de", "news", "ac", "gov", "edu"})
 _TAG = re.compile(r"<[^>]+>")
+_MARKUP = re.compile(r"</?[a-zA-Z][^<>]*>")
+_BREAK = re.compile(r"(?i)<\s*(?:br|/p|/div|/h\d|/li)\s*/?>")
 _WORD = re.compile(r"\w")
 # The document's <title>, not the <title> of an inline SVG icon.
 _PAGE_TITLE_XPATH = "(//title[not(ancestor::svg)])[1]//text()"
@@ -86,18 +99,12 @@ def plain(value: Any) -> str | None:
     text = jsonld.text_of(value)
     if text is None:
         return None
-    return normalize_text(html.unescape(_TAG.sub(" ", text)))
+    return normalize_text(unescape(_TAG.sub(" ", text)))
 
 
 def unreadable(url: str, what: str, exc: BaseException) -> None:
     """Log a metadata source or field that raised on a page (it is skipped, not fatal)."""
     logger.warning("Unreadable %s on %s: %s: %s", what, url, type(exc).__name__, exc)
-
-
-def text_of_node(node: Selector) -> str | None:
-    """An element's visible text as the page shows it (``<br>`` as a space)."""
-    parts = node.xpath(".//text()[not(ancestor::script) and not(ancestor::style)] | .//br")
-    return normalize_text("".join(p.root if isinstance(p.root, str) else " " for p in parts))
 
 
 class GenericPage:
@@ -150,10 +157,9 @@ class GenericPage:
     def headings(self) -> list[str]:
         """Visible headline candidates: the first ``<h1>`` elements, then ``<h2>``."""
         found = []
-        for xpath in ("//h1", "//h2"):
-            for node in self.selector.xpath(xpath)[:4]:
-                text = text_of_node(node)
-                if text and compact(text) not in {compact(o) for o in self.outlets}:
+        for nodes in (self.story_h1s, self.selector.xpath("//h2")):
+            for node in nodes[:4]:
+                if not is_site_heading(node, self.outlets) and (text := text_of_node(node)):
                     found.append(text)
         return found
 
@@ -181,12 +187,17 @@ class GenericPage:
         return self.selector.xpath("//h1")
 
     @cached_property
+    def story_h1s(self) -> list[Selector]:
+        """The ``<h1>`` elements that are not the site's name (:func:`is_site_heading`)."""
+        return [n for n in self.h1_nodes if not is_site_heading(n, self.outlets)]
+
+    @cached_property
     def lone_heading(self) -> str | None:
-        """The text of the page's only ``<h1>``, unless it is the outlet's name."""
-        nodes = self.h1_nodes
+        """The text of the page's only ``<h1>`` that is not the site's name."""
+        nodes = self.story_h1s
         if len(nodes) != 1 or not (text := text_of_node(nodes[0])) or not _WORD.search(text):
             return None
-        return None if compact(text) in {compact(o) for o in self.outlets} else text
+        return text
 
     @cached_property
     def authors(self) -> Filled | None:
@@ -321,13 +332,14 @@ class GenericPage:
     def body(self) -> Filled | None:
         title = self.title[0] if self.title else None
         extracted = bodies.extract_main_text(self.response.text, self.response.url)
-        cleaned = bodies.finish(extracted, title, self.boilerplate) if extracted else None
+        links = LinkTexts(self.selector)
+        cleaned = bodies.finish(extracted, title, self.boilerplate, links) if extracted else None
         article_body = plain_body(self.ld.get("articleBody"))
         page_text = " ".join(self.selector.xpath("//body//text()").getall()) if article_body else ""
         chosen = bodies.choose_body(cleaned, article_body, page_text)
         if chosen is None:
             return None
-        text = bodies.finish(chosen.text, title, self.boilerplate)
+        text = bodies.finish(chosen.text, title, self.boilerplate, links)
         return (text, chosen.source) if text else None
 
 
@@ -345,74 +357,20 @@ def host_name(url: str) -> str:
     return labels[-1] if labels else ""
 
 
-def choose_title(headings: list[str], candidates: list[Filled], raw: list[str]) -> Filled | None:
-    """The headline, from the page's headings and its metadata titles.
-
-    A metadata title a heading agrees with wins (metadata has the cleaner
-    punctuation), unless it is a truncated form of the heading; then a heading
-    that the raw page title contains (``Site | Headline``); then the metadata
-    titles in order of trust.
-
-    >>> choose_title(["Storm hits coast"], [("Storm: hits coast", "json-ld")], [])
-    ('Storm: hits coast', 'json-ld')
-    >>> choose_title(["Menu", "Storm hits coast"], [("Ledger", "heuristic")],
-    ...              ["Ledger | Storm hits coast"])
-    ('Storm hits coast', 'heuristic')
-    >>> choose_title(["Storm hits the coast hard"], [("Storm hits the...", "json-ld")], [])
-    ('Storm hits the coast hard', 'heuristic')
-    """
-    for heading in headings:
-        for value, source in candidates:
-            if compact(value) == compact(heading):
-                return value, source
-            if truncates(value, heading):
-                return heading, "heuristic"
-    for heading in headings:
-        if len(heading.split()) >= 2 and any(compact(heading) in compact(t) for t in raw):
-            return heading, "heuristic"
-    return candidates[0] if candidates else None
-
-
-def lone_heading_title(heading: str, candidates: list[Filled]) -> Filled:
-    """The title of a page without article metadata that has a single ``<h1>``.
-
-    Such pages (blogs, press rooms, company sites; a JSON-LD ``WebPage`` name is
-    no article metadata, only the page title again) write their ``og:title`` and
-    ``<title>`` for search engines and share cards; the one ``<h1>`` is the
-    headline readers see, with its own wording and typography. A metadata title
-    that ends the heading wins only when the heading prefixes it with a kicker.
-
-    >>> lone_heading_title("Is a heat pump worth it?", [("Heat pumps: costs", "opengraph")])
-    ('Is a heat pump worth it?', 'heuristic')
-    >>> lone_heading_title("It’s “done”", [("It's 'done'", "opengraph")])
-    ('It’s “done”', 'heuristic')
-    >>> lone_heading_title("Energy Oberland: Pioneers?", [("Pioneers?", "opengraph")])
-    ('Pioneers?', 'opengraph')
-    """
-    whole = compact(heading)
-    for value, source in candidates:
-        tail = compact(value)
-        if tail != whole and whole.endswith(tail) and len(tail) >= len(whole) / 3:
-            return value, source
-    return heading, "heuristic"
-
-
-def truncates(short: str, long: str) -> bool:
-    """Whether ``short`` is ``long`` cut off (at least half of it).
-
-    >>> truncates("Storm hits the…", "Storm hits the coast"), truncates("Storm", "Storm hits coast")
-    (True, False)
-    """
-    cut, full = compact(short), compact(long)
-    return len(cut) < len(full) and full.startswith(cut) and len(cut) >= len(full) / 2
-
-
 def plain_body(value: Any) -> str | None:
-    """A JSON-LD ``articleBody`` as paragraphs: tags become line breaks, entities decoded."""
+    """A JSON-LD ``articleBody`` as paragraphs: entities decoded, tags become line breaks.
+
+    Entities are decoded first (markup some publishers escape is markup too) and
+    then the tags removed, so only what looks like a tag goes (``x < y`` stays).
+
+    >>> text = plain_body("<p>Tom &amp;amp; Jerry</p>&lt;p&gt;&amp;quot;Hi&amp;quot; x < y")
+    >>> [line.strip() for line in text.splitlines()]
+    ['Tom & Jerry', '"Hi" x < y']
+    """
     if not isinstance(value, str) or not value.strip():
         return None
-    text = re.sub(r"(?i)<\s*(?:br|/p|/div|/h\d|/li)\s*/?>", "\n", value)
-    return html.unescape(_TAG.sub(" ", text))
+    text = _BREAK.sub("\n", unescape(value))
+    return _MARKUP.sub(" ", text)
 
 
 def unique_texts(values: list[str]) -> list[str]:

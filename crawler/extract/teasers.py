@@ -1,0 +1,101 @@
+"""Blocks of teasers after the story: "Related", "More stories", "You may also like".
+
+Main-text extraction keeps, now and then, what a page appends after the story:
+the titles of other stories, each a link, often under a heading of their own.
+:func:`drop_trailing_teasers` removes such a block from the end of a body's
+paragraphs. A teaser is a paragraph that is the whole text of one of the page's
+links (:class:`LinkTexts`); the block is cut when a related-stories heading
+introduces it, or when it has :data:`MIN_BARE_TEASERS` teasers in a row; never
+when that would remove half of the words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container
+from functools import cached_property
+
+from parsel import Selector
+
+from crawler.extract.clean import key
+
+RELATED_HEADING = re.compile(
+    r"\s*(?:"
+    r"related(?: (?:articles?|stories|posts|content|news|coverage|reading|links|topics))?"
+    r"|more (?:stories|news|articles|posts|headlines|coverage|to read"
+    r"|from [\w .'’&-]+|on this(?: story| topic)?)"
+    r"|you (?:may|might) also (?:like|enjoy|be interested in)"
+    r"|recommended(?: for you| stories| reading)?|read (?:more|next|also)|also read"
+    r"|see also|further reading|top stories|latest (?:news|stories)|other stories"
+    r"|most (?:read|popular|viewed|shared)|trending(?: now)?|don['’]?t miss|editor['’]?s picks"
+    r"|popular (?:posts|stories|articles)|what to read next"
+    # de, fr, es, it, pt, nl, no/sv/da, pl
+    r"|(?:das )?könnte (?:sie|dich) auch interessieren|mehr zum thema|lesen sie auch"
+    r"|auch interessant|weitere (?:artikel|beiträge|nachrichten|meldungen)"
+    r"|meistgelesen(?:e artikel)?|empfehlungen"
+    r"|à lire aussi|lire aussi|sur le même sujet|les plus lus|vous aimerez aussi|à voir aussi"
+    r"|te puede interesar|lee también|noticias relacionadas|lo más leído|relacionad[oa]s"
+    r"|leggi anche|potrebbe interessarti|articoli correlati|i più letti"
+    r"|leia também|veja também|mais lidas|notícias relacionadas"
+    r"|lees ook|meer nieuws|gerelateerde artikelen|les også|läs också|læs også|mest lest|mest läst"
+    r"|czytaj (?:też|także)|przeczytaj (?:też|także)|zobacz (?:też|także)"
+    r")\s*[:.!…]?\s*",
+    re.IGNORECASE,
+)
+MIN_BARE_TEASERS = 3
+_MAX_TEASER_WORDS = 30
+_MAX_LINKS = 2000
+
+
+class LinkTexts:
+    """The comparison keys (:func:`~crawler.extract.clean.key`) of a page's link texts,
+    read on the first question (most bodies end with no short paragraph to ask about).
+
+    >>> links = LinkTexts(Selector(text='<a href="/a">Storm <b>hits</b></a><a href="/b"> </a>'))
+    >>> "storm hits" in links, "" in links
+    (True, False)
+    """
+
+    def __init__(self, selector: Selector) -> None:
+        self.selector = selector
+
+    @cached_property
+    def keys(self) -> set[str]:
+        links = self.selector.xpath("//body//a[@href]")[:_MAX_LINKS]
+        return {k for k in (key(link.root.text_content()) for link in links) if k}
+
+    def __contains__(self, text: object) -> bool:
+        return text in self.keys
+
+
+def drop_trailing_teasers(paras: list[str], links: Container[str]) -> list[str]:
+    """``paras`` without a block of teasers at the end.
+
+    >>> story = ["The council met on Monday evening.", "It agreed the budget for next year."]
+    >>> links = {"bridge to close", "ferry returns", "tide tables change"}
+    >>> drop_trailing_teasers(story + ["Related stories", "Bridge to close"], links) == story
+    True
+    >>> drop_trailing_teasers(story + ["Bridge to close", "Ferry returns", "Tide tables change"],
+    ...                       links) == story
+    True
+    >>> len(drop_trailing_teasers(story + ["Bridge to close", "Ferry returns"], links))
+    4
+    """
+    start = len(paras)
+    while start > 1 and is_teaser(paras[start - 1], links):
+        start -= 1
+    teasers = len(paras) - start
+    if start > 1 and RELATED_HEADING.fullmatch(paras[start - 1]):
+        start -= 1
+    elif teasers < MIN_BARE_TEASERS:
+        return paras
+    return paras[:start] if words(paras[:start]) >= words(paras) / 2 else paras
+
+
+def words(paras: list[str]) -> int:
+    return sum(len(p.split()) for p in paras)
+
+
+def is_teaser(para: str, links: Container[str]) -> bool:
+    """Whether a paragraph is the whole text of one of the page's links, and short."""
+    return len(para.split()) <= _MAX_TEASER_WORDS and key(para) in links
