@@ -54,6 +54,7 @@ FIELDS: tuple[Field, ...] = (
     Field("word_count", stored=None),  # computed by the store from the body
     Field("minhash", stored=None, exported=False),  # article_minhash, article_bands
     Field("duplicate_of", stored=None),  # resolved to an id by the store
+    Field("displaces", stored=None, exported=False),  # its URL was claimed by another page
     Field("archive", stored=None, exported=False),  # WARC record of an imported page
 )
 

@@ -62,6 +62,7 @@ GOOD |= {
     "/news/canonical-home-1.html": "Swimming Pool Reopens With New Slide",
     "/news/canonical-home-2.html": "Cycle Lane Plan Goes Out to Consultation",
     "/news/refreshed.html": "Sailing Club Celebrates Its Centenary",
+    "/news/canonical-other.html": "Parking Charges Rise in Town Centre",
 }
 #: Good articles reached only through a meta refresh (from /news/refresh.html).
 ONLY_BY_REFRESH = {"/news/refreshed.html"}
@@ -73,6 +74,8 @@ BAD_CANONICAL = {
     # Two stories whose canonical is the home page: each must keep its own URL.
     "/news/canonical-home-1.html": "http://faulty.test/",
     "/news/canonical-home-2.html": "/",
+    # A story whose canonical names another story (with other text): each keeps its URL.
+    "/news/canonical-other.html": "/news/good-1.html",
 }
 
 

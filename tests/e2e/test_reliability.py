@@ -300,3 +300,79 @@ def test_a_huge_body_is_signed_by_its_start_only() -> None:
     signed, of_start = signature(huge), signature(start[:MAX_SIGNED_CHARS])
     assert signed is not None and of_start is not None
     assert (signed == of_start).all()
+
+
+# -- A rel=canonical naming another stored story -------------------------------------------
+
+
+def story_page(title: str, canonical: str | None = None, *, extra: str = "") -> bytes:
+    link = f"<link rel='canonical' href='{canonical}'>" if canonical else ""
+    html = article_html(title, meta=link)
+    return html.replace("</article>", f"<p>{extra}</p></article>").encode()
+
+
+def through_the_pipelines(db: Path, *pages: tuple[str, bytes]) -> None:
+    """One run: each page (URL, HTML) extracted and sent through dedup, near-dup and store."""
+    from scrapy.exceptions import DropItem
+
+    from pipelines.dedup import DedupPipeline
+    from pipelines.neardup import NearDupPipeline
+    from pipelines.store import StorePipeline
+
+    stages = [DedupPipeline(str(db)), NearDupPipeline(str(db)), StorePipeline(str(db), 10)]
+    for stage in stages:
+        stage.open_spider()
+    for url, html in pages:
+        item = build_article(HtmlResponse(url, body=html, encoding="utf-8"))
+        try:
+            for stage in stages:
+                item = stage.process_item(item)
+        except DropItem:
+            pass
+    for stage in reversed(stages):
+        stage.close_spider()
+
+
+def by_url(db: Path) -> dict[str, dict[str, object]]:
+    found = rows(db, "select canonical_url, title, version, provenance from articles")
+    return {r["canonical_url"]: {**r, "provenance": json.loads(r["provenance"])} for r in found}
+
+
+STORY, OTHER = "https://x.test/news/story.html", "https://x.test/news/other.html"
+
+
+@pytest.mark.parametrize("order", ["story first", "claimant first", "story first, one run",
+                                   "claimant first, one run"])  # fmt: skip
+def test_a_canonical_naming_another_story_does_not_take_its_url(tmp_path: Path, order: str) -> None:
+    # A page whose canonical names another story overwrote that story's row, or was
+    # dropped as duplicate_url: whichever comes first, each story keeps its own URL.
+    db = tmp_path / "news.db"
+    story = (STORY, story_page("Harbour Bridge Reopens After Repairs"))
+    claimant = (OTHER, story_page("Parking Charges Rise in Town Centre", STORY))
+    pages = [story, claimant] if order.startswith("story") else [claimant, story]
+    if order.endswith("one run"):
+        through_the_pipelines(db, *pages)
+    else:
+        through_the_pipelines(db, pages[0])
+        through_the_pipelines(db, pages[1])
+    stored = by_url(db)
+    assert {url: row["title"] for url, row in stored.items()} == {
+        STORY: "Harbour Bridge Reopens After Repairs",
+        OTHER: "Parking Charges Rise in Town Centre",
+    }
+    assert "canonical_rejected" not in stored[STORY]["provenance"]
+    assert stored[OTHER]["provenance"]["canonical_rejected"].startswith(STORY + ": ")
+    aliases = rows(db, "select u.url, a.canonical_url from article_urls u "
+                       "join articles a on a.id = u.article_id where u.url = ?", STORY)  # fmt: skip
+    assert [r["canonical_url"] for r in aliases] == [STORY]
+
+
+def test_a_revised_story_is_still_a_revision(tmp_path: Path) -> None:
+    # Through one of its known URLs, or at its own URL with text like the stored one,
+    # a page with other text is the story revised (a new version), as before.
+    db = tmp_path / "news.db"
+    old = "https://x.test/news/story.html?id=7"  # fetched there; its canonical names STORY
+    through_the_pipelines(db, (old, story_page("Harbour Bridge Reopens", STORY)))
+    through_the_pipelines(db, (old, story_page("Harbour Bridge Reopens", STORY, extra="Update.")))
+    through_the_pipelines(db, (STORY, story_page("Harbour Bridge Reopens", extra="Update 2.")))
+    assert [(url, row["version"]) for url, row in by_url(db).items()] == [(STORY, 3)]
