@@ -236,7 +236,7 @@ class FaultHandler(BaseHTTPRequestHandler):
         if self.server.robots_status != 200:  # RFC 9309: a 5xx robots.txt disallows all
             self.html("<html><body>Service unavailable</body></html>", self.server.robots_status)
             return
-        self.send(200, ROBOTS.encode(), "text/plain")
+        self.send(200, self.server.robots_text.encode(), "text/plain")
 
     def sitemap(self) -> None:
         self.send(200, SITEMAP.encode(), "application/xml")
@@ -514,9 +514,12 @@ class FaultHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 64  # at the default 5, dropped SYNs hold requests back 1 s
 
-    def __init__(self, port: int, log: Path | None, robots_status: int = 200) -> None:
+    def __init__(
+        self, port: int, log: Path | None, robots_status: int = 200, robots_text: str = ROBOTS
+    ) -> None:
         super().__init__(("127.0.0.1", port), FaultHandler)
         self.robots_status = robots_status
+        self.robots_text = robots_text
         self.hits: Counter[str] = Counter()
         self.lock = threading.Lock()
         self.log = log.open("a", encoding="utf-8") if log else None
@@ -541,8 +544,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--log", type=Path, help="append each requested path to this file")
     parser.add_argument("--robots-status", type=int, default=200, help="answer robots.txt so")
+    parser.add_argument("--robots-text", default=ROBOTS, help="robots.txt, when answered 200")
     args = parser.parse_args(argv)
-    server = FaultHTTPServer(args.port, args.log, args.robots_status)
+    server = FaultHTTPServer(args.port, args.log, args.robots_status, args.robots_text)
     print(f"serving faults at http://127.0.0.1:{server.server_address[1]}/", flush=True)
     try:
         server.serve_forever()
@@ -553,8 +557,11 @@ def main(argv: list[str] | None = None) -> None:
 class FaultServer(ServerProcess):
     """Run the fault site in a subprocess; ``url`` is its origin."""
 
-    def __init__(self, log: Path | None = None, robots_status: int = 200) -> None:
-        command = [sys.executable, "-m", "tests.faultserver", "--robots-status", str(robots_status)]
+    def __init__(
+        self, log: Path | None = None, robots_status: int = 200, robots_text: str = ROBOTS
+    ) -> None:
+        command = [sys.executable, "-m", "tests.faultserver", "--robots-status", str(robots_status),
+                   "--robots-text", robots_text]  # fmt: skip
         if log:
             command += ["--log", str(log)]
         super().__init__(command, cwd=Path(__file__).resolve().parent.parent)

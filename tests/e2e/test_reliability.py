@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -19,7 +20,7 @@ from crawler.discovery import parse_discovery
 from crawler.extract.article import build_article
 from store.articles import write_article
 from store.db import open_db, write_transaction
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 from tests.e2e.test_faults import DECLARED, SETTINGS, read_access_log, rows
 from tests.faultserver import DEEP_JSONLD, GOOD, FaultServer, article_html
 
@@ -274,21 +275,36 @@ def test_a_damaged_database_is_a_one_line_error_naming_the_file(
         assert db.read_bytes() == before  # nothing written into it
 
 
+def crawl_with_robots(tmp_path: Path, **robots: Any) -> tuple[Path, set[str]]:
+    """Crawl the fault site answering robots.txt so; the database and the paths requested."""
+    db, access = tmp_path / "news.db", tmp_path / "access.log"
+    with FaultServer(log=access, **robots) as server:  # a process each: one reactor a process
+        result = run_cli("crawl", "faulty", "--db", str(db), "--base-url", server.url,
+                         "--log-file", str(tmp_path / "crawl.log"),
+                         *[arg for setting in SETTINGS for arg in ("-s", setting)])  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    return db, {path for _, path in read_access_log(access)}
+
+
 def test_a_robots_txt_answering_5xx_disallows_the_whole_site(tmp_path: Path) -> None:
     # RFC 9309 2.3.1.4: a server error on robots.txt means complete disallow.
-    db, access = tmp_path / "news.db", tmp_path / "access.log"
-    with FaultServer(log=access, robots_status=503) as server:
-        result = newsdesk("crawl", "faulty", "--db", str(db), "--base-url", server.url,
-                          "--log-file", str(tmp_path / "crawl.log"),
-                          *[arg for setting in SETTINGS for arg in ("-s", setting)])  # fmt: skip
-    assert result.exit_code == 0, result.output
-    requested = {path for _, path in read_access_log(access)}
+    db, requested = crawl_with_robots(tmp_path, robots_status=503)
     assert requested == {"/robots.txt"}  # (retried: it is a 503)
     drops = rows(db, "select url, reason from dropped_pages")
     assert {r["reason"] for r in drops} == {"robots_unavailable"}
     urls = {r["url"] for r in drops}
     assert {DECLARED + "/robots.txt", DECLARED + "/", DECLARED + "/sitemap.xml"} <= urls
     assert rows(db, "select count(*) as n from articles")[0]["n"] == 0
+
+
+def test_no_request_that_waited_for_robots_txt_passes_it(tmp_path: Path) -> None:
+    # Scrapy hands the parsed robots.txt to the first request that waited for it only:
+    # the other start requests (six sitemaps, the home page) were fetched.
+    db, requested = crawl_with_robots(tmp_path, robots_text="User-agent: *\nDisallow: /\n")
+    assert requested == {"/robots.txt"}
+    drops = rows(db, "select url, reason from dropped_pages")
+    assert {r["reason"] for r in drops} == {"robots"}
+    assert DECLARED + "/sitemap-dates.xml" in {r["url"] for r in drops}
 
 
 def test_a_huge_body_is_signed_by_its_start_only() -> None:
