@@ -20,8 +20,15 @@ from crawler.discovery import parse_discovery
 from crawler.extract.article import build_article
 from store.articles import write_article
 from store.db import open_db, write_transaction
-from tests.conftest import ROOT, run_cli
-from tests.e2e.test_faults import DECLARED, SETTINGS, read_access_log, rows
+from tests.conftest import ROOT
+from tests.e2e.test_faults import (
+    DECLARED,
+    MEMORY_BOUND_MB,
+    SETTINGS,
+    read_access_log,
+    rows,
+    run_measured,
+)
 from tests.faultserver import DEEP_JSONLD, GOOD, FaultServer, article_html
 
 DEEP = "/news/deep-jsonld.html"
@@ -275,20 +282,22 @@ def test_a_damaged_database_is_a_one_line_error_naming_the_file(
         assert db.read_bytes() == before  # nothing written into it
 
 
-def crawl_with_robots(tmp_path: Path, **robots: Any) -> tuple[Path, set[str]]:
-    """Crawl the fault site answering robots.txt so; the database and the paths requested."""
-    db, access = tmp_path / "news.db", tmp_path / "access.log"
-    with FaultServer(log=access, **robots) as server:  # a process each: one reactor a process
-        result = run_cli("crawl", "faulty", "--db", str(db), "--base-url", server.url,
-                         "--log-file", str(tmp_path / "crawl.log"),
-                         *[arg for setting in SETTINGS for arg in ("-s", setting)])  # fmt: skip
-    assert result.returncode == 0, result.stderr[-2000:]
-    return db, {path for _, path in read_access_log(access)}
+def crawl_served(tmp_path: Path, **served: Any) -> tuple[Path, set[str], float]:
+    """Crawl the fault site served so (robots.txt, big pages): the database, the paths
+    requested and the crawl's own peak RSS (MB)."""
+    db, access, out = tmp_path / "news.db", tmp_path / "access.log", tmp_path / "out.txt"
+    settings = [arg for setting in SETTINGS for arg in ("-s", setting)]
+    with FaultServer(log=access, **served) as server:  # a process each: one reactor a process
+        command = ["crawl", "faulty", "--db", str(db), "--base-url", server.url,
+                   "--log-file", str(tmp_path / "crawl.log"), *settings]  # fmt: skip
+        returncode, peak = run_measured(command, out)
+    assert returncode == 0, out.read_text()[-2000:]
+    return db, {path for _, path in read_access_log(access)}, peak
 
 
 def test_a_robots_txt_answering_5xx_disallows_the_whole_site(tmp_path: Path) -> None:
     # RFC 9309 2.3.1.4: a server error on robots.txt means complete disallow.
-    db, requested = crawl_with_robots(tmp_path, robots_status=503)
+    db, requested, _ = crawl_served(tmp_path, robots_status=503)
     assert requested == {"/robots.txt"}  # (retried: it is a 503)
     drops = rows(db, "select url, reason from dropped_pages")
     assert {r["reason"] for r in drops} == {"robots_unavailable"}
@@ -300,11 +309,52 @@ def test_a_robots_txt_answering_5xx_disallows_the_whole_site(tmp_path: Path) -> 
 def test_no_request_that_waited_for_robots_txt_passes_it(tmp_path: Path) -> None:
     # Scrapy hands the parsed robots.txt to the first request that waited for it only:
     # the other start requests (six sitemaps, the home page) were fetched.
-    db, requested = crawl_with_robots(tmp_path, robots_text="User-agent: *\nDisallow: /\n")
+    db, requested, _ = crawl_served(tmp_path, robots_text="User-agent: *\nDisallow: /\n")
     assert requested == {"/robots.txt"}
     drops = rows(db, "select url, reason from dropped_pages")
     assert {r["reason"] for r in drops} == {"robots"}
     assert DECLARED + "/sitemap-dates.xml" in {r["url"] for r in drops}
+
+
+def test_a_huge_page_is_extracted_from_its_start_and_keeps_the_start_of_its_body() -> None:
+    # 9 MB of HTML whose story body holds 1.5M words: extraction and every stage after it
+    # (hash, FTS, snippets) saw all of it; peak RSS 1.85 GB in a crawl.
+    from crawler.extract.bounds import MAX_BODY_CHARS, MAX_EXTRACT_BYTES
+    from crawler.sites import load_site_file
+    from tests.faultserver import big_article_html
+
+    site = load_site_file(ROOT / "tests" / "fixtures" / "faultsites" / "faulty.toml")
+    html = big_article_html("Big Report Number 1").encode()
+    response = HtmlResponse("http://faulty.test/news/big-1.html", body=html, encoding="utf-8")
+    article = build_article(response, site)
+    assert article["title"] == "Big Report Number 1"
+    body = article["body"]
+    assert MAX_BODY_CHARS - 1_000 < len(body) <= MAX_BODY_CHARS
+    assert body.endswith("more figures.")  # cut at a paragraph break
+    notes = article["provenance"]
+    assert notes["page_truncated"].startswith("the first ") and f"of {len(html)} bytes" in notes[
+        "page_truncated"]  # fmt: skip
+    assert int(notes["page_truncated"].split()[2]) <= MAX_EXTRACT_BYTES
+    assert notes["body_truncated"].startswith(f"the first {len(body)} of ")
+    small = build_article(HtmlResponse("http://faulty.test/news/good-1.html",
+                                       body=article_html("Small").encode(), encoding="utf-8"),
+                          site)  # fmt: skip
+    assert not {"page_truncated", "body_truncated"} & small["provenance"].keys()
+
+
+BIG_PAGES = 3
+
+
+def test_a_crawl_of_big_pages_stays_under_the_memory_bound(tmp_path: Path) -> None:
+    # Three article pages of 9 MB (under DOWNLOAD_MAXSIZE), each a story body of 1.5M
+    # words; robots.txt keeps the crawl to them. Before the caps: 471 MB for four.
+    robots = "User-agent: *\nAllow: /news/big-\nDisallow: /news/\n"
+    db, requested, peak = crawl_served(tmp_path, robots_text=robots, big_pages=BIG_PAGES)
+    big = rows(db, "select length(body) as n, provenance from articles")
+    assert {f"/news/big-{n}.html" for n in range(1, BIG_PAGES + 1)} <= requested
+    assert len(big) == BIG_PAGES and all(r["n"] <= 200_000 for r in big)
+    print(f"peak RSS of a crawl of {BIG_PAGES} big pages: {peak:.0f} MB")
+    assert peak < MEMORY_BOUND_MB
 
 
 def test_a_huge_body_is_signed_by_its_start_only() -> None:
