@@ -17,7 +17,8 @@ class Field:
     generic extractor can fill it; ``watched``: its coverage is recorded per run and
     watched for drift; ``stored``: how the ``articles`` table keeps it (``column``,
     ``json`` text, or ``None``: not a column, or one the store computes);
-    ``versioned``: kept in ``article_versions`` when a story's text changes;
+    ``versioned``: kept in ``article_versions`` when a stored story changes (every stored
+    field but the story's key and site, so an authors-only change keeps the old authors);
     ``exported``: written by feed exports (``scrapy crawl -O``).
     """
 
@@ -31,29 +32,30 @@ class Field:
 
 
 FIELDS: tuple[Field, ...] = (
-    Field("url"),
+    Field("url", versioned=True),
     Field("canonical_url"),
     Field("site"),
     Field("title", selectable=True, generic=True, watched=True, versioned=True),
-    Field("authors", selectable=True, generic=True, watched=True, stored="json"),
+    Field("authors", selectable=True, generic=True, watched=True, stored="json", versioned=True),
     Field("published", selectable=True, generic=True, watched=True, versioned=True),
     Field("modified", selectable=True, generic=True, versioned=True),
-    Field("dateline_source"),
-    Field("section", selectable=True, generic=True),
-    Field("tags", selectable=True, generic=True, stored="json"),
-    Field("language", generic=True),
-    Field("lead", selectable=True, generic=True),
+    Field("dateline_source", versioned=True),
+    Field("section", selectable=True, generic=True, versioned=True),
+    Field("tags", selectable=True, generic=True, stored="json", versioned=True),
+    Field("language", generic=True, versioned=True),
+    Field("lead", selectable=True, generic=True, versioned=True),
     Field("body", selectable=True, generic=True, watched=True, versioned=True),
-    Field("image", selectable=True, generic=True),
-    Field("provenance", stored="json"),
+    Field("image", selectable=True, generic=True, versioned=True),
+    Field("provenance", stored="json", versioned=True),
     Field("fetched_at", stored=None),  # stored as first_seen / last_seen
-    Field("etag"),
-    Field("last_modified"),
+    Field("etag", versioned=True),
+    Field("last_modified", versioned=True),
     Field("redirected_from", stored=None, exported=False),  # kept in article_urls
     Field("content_hash", versioned=True),
     Field("word_count", stored=None),  # computed by the store from the body
     Field("minhash", stored=None, exported=False),  # article_minhash, article_bands
     Field("duplicate_of", stored=None),  # resolved to an id by the store
+    Field("displaces", stored=None, exported=False),  # its URL was claimed by another page
     Field("archive", stored=None, exported=False),  # WARC record of an imported page
 )
 

@@ -42,4 +42,5 @@ class Article(scrapy.Item):
     word_count = scrapy.Field()
     minhash = scrapy.Field()  # hex MinHash signature of the body (pipelines.neardup)
     duplicate_of = scrapy.Field()  # first-seen copy: stored id, or canonical URL of this run
+    displaces = scrapy.Field()  # True: another page claimed this story's URL (store.claims)
     archive = scrapy.Field()  # {file, offset, length, date}: the WARC record of an imported page

@@ -118,5 +118,5 @@ NEWSDESK_ARCHIVE_INDEX = False
 
 # robots.txt answering 5xx disallows the whole site, as RFC 9309 says
 # (crawler/middlewares/robots.py).
-DOWNLOADER_MIDDLEWARES["scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"] = None
-DOWNLOADER_MIDDLEWARES["crawler.middlewares.robots.ServerErrorRobotsMiddleware"] = 100
+# After Scrapy's RobotsTxtMiddleware (100), which stays on.
+DOWNLOADER_MIDDLEWARES["crawler.middlewares.robots.ServerErrorRobotsMiddleware"] = 110

@@ -29,6 +29,7 @@ RUN_STATUS = "newsdesk/run_status"  # as recorded in crawl_runs
 ALERTS = "newsdesk/alerts"  # drift alerts of the run (a list of lines)
 SITE_ERRORS = "newsdesk/errors"  # ERROR log records of this crawl (crawler/extensions/errors.py)
 STORAGE_ERROR = "newsdesk/storage_error"  # why the database could not be written
+CANONICAL_REJECTED = "newsdesk/canonical/rejected"  # by the dedup: names another story
 ARCHIVED = "newsdesk/archive/records"  # pages written to the WARC archive
 WARC_RECORDS = "newsdesk/import/records"  # WARC records read by newsdesk import
 WARC_SKIPPED_PREFIX = "newsdesk/import/skipped/"  # + record type: records that are no page

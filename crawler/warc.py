@@ -9,18 +9,21 @@ The payload is stored as the page was decoded (no ``Content-Encoding``), with it
 Reading: :func:`read_exchange` reads the response record at a file offset (what an
 article's archive pointer names); :func:`scan` streams every record of a file and
 turns each into an :class:`Exchange` or a :class:`Skip` with a reason, stopping at
-the first corrupt point of a file without losing the records before it.
+the first corrupt point of a file without losing the records before it. warcio's own
+warning for a record whose ``Content-Length`` is wrong (it writes it on stderr) is
+caught here: that record is a ``Skip`` (``warc_corrupt``) with warcio's words.
 """
 
 from __future__ import annotations
 
 import os
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import redirect_stderr
 from dataclasses import dataclass, field
-from io import BytesIO
+from io import BytesIO, StringIO
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from scrapy import Request
 from scrapy.http import Headers, Response
@@ -36,6 +39,7 @@ from crawler.stats import Reason
 WIRE_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
 #: Errors of a damaged file: a truncated gzip member, a record cut or mis-sized.
 CORRUPT = (ArchiveLoadFailed, EOFError, zlib.error, ValueError, OSError)
+_T = TypeVar("_T")
 #: Records that are no page and no drop: a crawler's own notes.
 NOT_PAGES = frozenset({"warcinfo", "request", "metadata", "conversion", "continuation"})
 
@@ -214,14 +218,37 @@ def _records(handle: IO[bytes], name: str) -> Iterator[tuple[Exchange, RecordRef
     try:
         for record in iterator:
             item = _page(record, name, end)
-            offset, length = iterator.get_record_offset(), iterator.get_record_length()
+            # Reading to the record's end reads what follows it, where warcio finds a wrong
+            # Content-Length and says so on stderr.
+            (offset, length), warned = _quietly(lambda: _place(iterator))
             end = offset + length
+            if warned:
+                yield _mis_sized(record, name, offset, warned)
+                continue
             yield (item, RecordRef(name, offset, length)) if isinstance(item, Exchange) else item
     except CORRUPT as exc:
         reason, what = Reason.WARC_CORRUPT, f"record after offset {end}"
         if end == 0:
             reason, what = Reason.WARC_UNREADABLE, "not a readable WARC file"
         yield Skip(name, reason, f"{name}: {what}: {type(exc).__name__}: {exc}")
+
+
+def _place(iterator: WARCIterator) -> tuple[int, int]:
+    """Offset and length of the record just read (warcio reads on to its end)."""
+    return iterator.get_record_offset(), iterator.get_record_length()
+
+
+def _quietly(step: Callable[[], _T]) -> tuple[_T, str]:
+    """What ``step`` returns, and what it wrote on stderr (warcio's warnings) instead."""
+    written = StringIO()
+    with redirect_stderr(written):
+        result = step()
+    return result, " ".join(written.getvalue().split())
+
+
+def _mis_sized(record: Any, name: str, offset: int, warning: str) -> Skip:
+    url = str(record.rec_headers.get_header("WARC-Target-URI") or f"{name}@{offset}")
+    return Skip(url, Reason.WARC_CORRUPT, f"{name}@{offset}: {warning}")
 
 
 def _page(record: Any, name: str, offset: int) -> Exchange | Skip:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from crawler.fields import STORED_COLUMNS, STORED_JSON_COLUMNS, VERSIONED_COLUMNS
-from store import minhash
+from store import claims, minhash
 
 
 class Outcome:
@@ -54,6 +54,8 @@ def write_article(db: Database, item: dict[str, Any], near_threshold: float) -> 
         row["duplicate_of"] = minhash.late_duplicate_of(db, item, near_threshold)
         if row["duplicate_of"] is not None:
             outcomes.append(Outcome.NEAR_DUPLICATE_LATE)
+    if item.get("displaces"):
+        claims.move_aside(db, row["canonical_url"])
     sql = "select * from articles where canonical_url = ?"
     existing = next(db.query(sql, [row["canonical_url"]]), None)
     if existing is None:

@@ -192,3 +192,12 @@ def create_article_archive(db: Database) -> None:
         not_null={"warc_file", "warc_offset"},
         foreign_keys=[("article_id", "articles", "id")],
     )
+
+
+@migrations()
+def version_every_stored_field(db: Database) -> None:
+    """A version keeps every stored field of the story, not only its title, body and dates
+    (an authors-only change kept no old authors). Versions written before hold NULL there."""
+    for column in ("url", "authors", "dateline_source", "section", "tags", "language", "lead",
+                   "image", "provenance", "etag", "last_modified"):  # fmt: skip
+        db.table("article_versions").add_column(column, str)

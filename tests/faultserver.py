@@ -30,6 +30,7 @@ from crawler.demo.server import ServerProcess
 RETRY_AFTER_SECONDS = 1  # what the flaky page asks for: a wait the crawl honours
 STALL_SECONDS = 5.0  # longer than the download timeout the tests set (2 s)
 HUGE_BYTES = 11 * 1024 * 1024  # over the 10 MB DOWNLOAD_MAXSIZE
+BIG_BYTES = 9 * 1024 * 1024  # a big article page under DOWNLOAD_MAXSIZE (``--big-pages N``)
 BOMB_MEMBER = 16 * 1024 * 1024  # one gzip member inflates to 16 MB ...
 BOMB_MEMBERS = 64  # ... and 64 of them to 1 GB, from about 1 MB on the wire
 
@@ -62,6 +63,7 @@ GOOD |= {
     "/news/canonical-home-1.html": "Swimming Pool Reopens With New Slide",
     "/news/canonical-home-2.html": "Cycle Lane Plan Goes Out to Consultation",
     "/news/refreshed.html": "Sailing Club Celebrates Its Centenary",
+    "/news/canonical-other.html": "Parking Charges Rise in Town Centre",
 }
 #: Good articles reached only through a meta refresh (from /news/refresh.html).
 ONLY_BY_REFRESH = {"/news/refreshed.html"}
@@ -73,6 +75,8 @@ BAD_CANONICAL = {
     # Two stories whose canonical is the home page: each must keep its own URL.
     "/news/canonical-home-1.html": "http://faulty.test/",
     "/news/canonical-home-2.html": "/",
+    # A story whose canonical names another story (with other text): each keeps its URL.
+    "/news/canonical-other.html": "/news/good-1.html",
 }
 
 
@@ -95,6 +99,20 @@ def article_html(title: str, published: str = "2026-11-20T08:00:00+00:00", meta:
         f"<time class='published' datetime='{published}'>{published}</time>"
         f"<div class='story-body'>{paragraphs}</div></article></body></html>"
     )
+
+
+def big_article_html(title: str, size: int = BIG_BYTES) -> str:
+    """An article page of about ``size`` bytes whose story body holds all of it (some 1.5M
+    words at 9 MB): every per-page stage sees a huge text."""
+    filler = "<p>" + "The council report runs on, page after page, with more figures. " * 6 + "</p>"
+    story = article_html(title)
+    count = max(0, (size - len(story)) // len(filler))
+    return story.replace("</div></article>", filler * count + "</div></article>")
+
+
+def big_title(path: str) -> str:
+    """The headline of a big page: ``/news/big-2.html`` -> ``Big Report Number 2``."""
+    return f"Big Report Number {path.removeprefix('/news/big-').removesuffix('.html')}"
 
 
 def _gzip_bomb() -> bytes:
@@ -198,6 +216,8 @@ class FaultHandler(BaseHTTPRequestHandler):
         route = ROUTES.get(path)
         if route is None and path.startswith(("/archive/page/", "/calendar/")):
             route = FaultHandler.trap
+        if route is None and path in self.server.big_paths():
+            route = FaultHandler.big
         (route or FaultHandler.not_found)(self)
 
     # -- helpers ---------------------------------------------------------------
@@ -225,7 +245,7 @@ class FaultHandler(BaseHTTPRequestHandler):
     def home(self) -> None:
         linked = [path for path in GOOD if path not in ONLY_BY_REFRESH]
         links = [*linked, *FAULT_PATHS, "/news/moved.html", "/archive/page/1.html",
-                 "/calendar/2026-11-28/"]  # fmt: skip
+                 "/calendar/2026-11-28/", *self.server.big_paths()]  # fmt: skip
         items = "".join(f"<li><a href='{link}'>{link}</a></li>" for link in links)
         self.html(f"<html><body><h1>Faulty Gazette</h1><ul>{items}</ul></body></html>")
 
@@ -233,7 +253,7 @@ class FaultHandler(BaseHTTPRequestHandler):
         if self.server.robots_status != 200:  # RFC 9309: a 5xx robots.txt disallows all
             self.html("<html><body>Service unavailable</body></html>", self.server.robots_status)
             return
-        self.send(200, ROBOTS.encode(), "text/plain")
+        self.send(200, self.server.robots_text.encode(), "text/plain")
 
     def sitemap(self) -> None:
         self.send(200, SITEMAP.encode(), "application/xml")
@@ -342,6 +362,9 @@ class FaultHandler(BaseHTTPRequestHandler):
 
     def image(self) -> None:
         self.send(200, b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png")
+
+    def big(self) -> None:
+        self.html(big_article_html(big_title(self.path)))
 
     def huge(self) -> None:
         filler = "<p>" + "Filler text for a page that is far too large. " * 20 + "</p>"
@@ -511,13 +534,26 @@ class FaultHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 64  # at the default 5, dropped SYNs hold requests back 1 s
 
-    def __init__(self, port: int, log: Path | None, robots_status: int = 200) -> None:
+    def __init__(
+        self,
+        port: int,
+        log: Path | None,
+        robots_status: int = 200,
+        robots_text: str = ROBOTS,
+        big_pages: int = 0,
+    ) -> None:
         super().__init__(("127.0.0.1", port), FaultHandler)
+        self.big_pages = big_pages
         self.robots_status = robots_status
+        self.robots_text = robots_text
         self.hits: Counter[str] = Counter()
         self.lock = threading.Lock()
         self.log = log.open("a", encoding="utf-8") if log else None
         self.bomb = _gzip_bomb()
+
+    def big_paths(self) -> list[str]:
+        """The big article pages served (``--big-pages``)."""
+        return [f"/news/big-{n}.html" for n in range(1, self.big_pages + 1)]
 
     def count(self, path: str) -> float:
         """Count a request to ``path``; the time it arrived."""
@@ -538,8 +574,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--log", type=Path, help="append each requested path to this file")
     parser.add_argument("--robots-status", type=int, default=200, help="answer robots.txt so")
+    parser.add_argument("--robots-text", default=ROBOTS, help="robots.txt, when answered 200")
+    parser.add_argument("--big-pages", type=int, default=0, help="serve N pages of ~9 MB")
     args = parser.parse_args(argv)
-    server = FaultHTTPServer(args.port, args.log, args.robots_status)
+    server = FaultHTTPServer(
+        args.port, args.log, args.robots_status, args.robots_text, args.big_pages
+    )
     print(f"serving faults at http://127.0.0.1:{server.server_address[1]}/", flush=True)
     try:
         server.serve_forever()
@@ -550,8 +590,15 @@ def main(argv: list[str] | None = None) -> None:
 class FaultServer(ServerProcess):
     """Run the fault site in a subprocess; ``url`` is its origin."""
 
-    def __init__(self, log: Path | None = None, robots_status: int = 200) -> None:
-        command = [sys.executable, "-m", "tests.faultserver", "--robots-status", str(robots_status)]
+    def __init__(
+        self,
+        log: Path | None = None,
+        robots_status: int = 200,
+        robots_text: str = ROBOTS,
+        big_pages: int = 0,
+    ) -> None:
+        command = [sys.executable, "-m", "tests.faultserver", "--robots-status", str(robots_status),
+                   "--robots-text", robots_text, "--big-pages", str(big_pages)]  # fmt: skip
         if log:
             command += ["--log", str(log)]
         super().__init__(command, cwd=Path(__file__).resolve().parent.parent)

@@ -19,6 +19,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.statscollectors import StatsCollector
 
 from crawler import stats as keys
+from crawler.extract.bounds import capped_body, capped_page
 from crawler.extract.datecheck import check_dates
 from crawler.extract.generic import GenericPage, fill
 from crawler.extract.guard import rejection
@@ -61,18 +62,30 @@ def build_article(
     ``extractor`` is the site's, when the caller keeps one for many pages. Raises
     :class:`Refused` for a page that gives no article.
     """
-    page = _checked(response)
+    # Every step sees at most the start of a huge page (crawler/extract/bounds.py).
+    page, page_cut = capped_page(_checked(response))
     try:
         article = _extract(page, site, extractor)
     except Exception as exc:  # boundary: a page the extractors cannot handle is refused
         logger.exception("Extraction failed on %s", response.url)
         raise Refused(Reason.EXTRACTION_FAILED, f"{type(exc).__name__}: {exc}") from exc
+    _bound(article, page_cut)
     if (not_found := soft_404(page, len((article.get("body") or "").split()))) is not None:
         raise Refused(Reason.SOFT_404, not_found)
     for note in check_dates(article, page, site):
         logger.info("Date left empty on %s: %s", response.url, note)
     _stamp(article, page, site)
     return article
+
+
+def _bound(article: Article, page_cut: str | None) -> None:
+    """Cut a huge body (:func:`capped_body`); name each cut in the provenance."""
+    body_cut = None
+    if article.get("body"):
+        article["body"], body_cut = capped_body(article["body"])
+    for key, note in (("page_truncated", page_cut), ("body_truncated", body_cut)):
+        if note is not None:
+            article.setdefault("provenance", {})[key] = note
 
 
 class SiteExtractors:

@@ -181,3 +181,23 @@ def test_reextract_after_a_declaration_change_updates_that_field(
         i: old["title"] for i, old in before.items()
     }
     assert unchanged in reextract(db, sites)  # nothing more to change
+
+
+def test_a_version_keeps_every_field_of_an_authors_only_change(ledger: tuple[Path, Path]) -> None:
+    # A version kept only title, body and dates: the authors a change replaced were lost.
+    db, sites = ledger
+    before = {row["id"]: dict(row) for row in query(db, "select * from articles")}
+    toml = sites / "ledger.toml"
+    toml.write_text(toml.read_text().replace('authors = ["p.byline .author"]', 'authors = ["h1"]'))
+    reextract(db, sites)
+    revised = query(db, "select * from articles where version = 2")
+    changed = {row["id"]: dict(row) for row in revised}
+    assert changed and all(row["authors"] != before[i]["authors"] for i, row in changed.items())
+    assert all(row["body"] == before[i]["body"] for i, row in changed.items())
+    versions = {v["article_id"]: dict(v) for v in query(db, "select * from article_versions")}
+    assert versions.keys() == changed.keys()
+    for article_id, version in versions.items():
+        old = before[article_id]
+        kept = {name: version[name] for name in ("authors", "title", "section", "lead", "tags",
+                                                 "image", "url", "provenance", "body")}  # fmt: skip
+        assert kept == {name: old[name] for name in kept}

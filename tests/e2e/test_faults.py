@@ -290,6 +290,17 @@ def test_a_canonical_that_is_no_article_url_is_not_believed(fault_crawl: FaultCr
         assert provenance["canonical_rejected"].endswith("not an article URL of the site")
 
 
+def test_a_canonical_naming_another_story_is_not_believed(fault_crawl: FaultCrawl) -> None:
+    # /news/canonical-other.html names /news/good-1.html, a story with other text: each
+    # keeps its URL (test_every_good_article_is_stored_exactly_once checks both titles).
+    sql = "select provenance from articles where canonical_url = ?"
+    found = rows(fault_crawl.db, sql, DECLARED + "/news/canonical-other.html")
+    rejected = json.loads(found[0]["provenance"])["canonical_rejected"]
+    assert rejected.startswith(DECLARED + "/news/good-1.html: "), rejected
+    story = rows(fault_crawl.db, sql, DECLARED + "/news/good-1.html")[0]
+    assert "canonical_rejected" not in json.loads(story["provenance"])
+
+
 def test_a_meta_refresh_source_is_an_alias_of_its_story(fault_crawl: FaultCrawl) -> None:
     sql = """select a.canonical_url from article_urls u join articles a on a.id = u.article_id
              where u.url = ?"""

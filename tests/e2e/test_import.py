@@ -122,3 +122,28 @@ def test_unknown_site_is_one_line(tmp_path: Path) -> None:
 def test_import_help_has_an_example() -> None:
     result = CliRunner().invoke(main, ["import", "-h"])
     assert result.exit_code == 0 and "Example: newsdesk import" in result.output
+
+
+def short_length_warc(path: Path) -> Path:
+    """Two demo pages in a plain WARC without digests, the first record's Content-Length 10
+    bytes short: warcio reads on into the gap and writes a warning on stderr."""
+    plain = write_warc(path.with_suffix(".tmp"), demo_pages()[:2], gzip=False).read_bytes()
+    lines = [line for line in plain.split(b"\r\n") if not line.startswith(b"WARC-Block-Digest")
+             and not line.startswith(b"WARC-Payload-Digest")]  # fmt: skip
+    data = b"\r\n".join(lines)
+    start = data.index(b"Content-Length: ") + len(b"Content-Length: ")
+    stop = data.index(b"\r\n", start)
+    path.write_bytes(data[:start] + str(int(data[start:stop]) - 10).encode() + data[stop:])
+    return path
+
+
+def test_a_record_of_wrong_length_is_a_drop_not_a_warning_on_stderr(tmp_path: Path) -> None:
+    warc, db = short_length_warc(tmp_path / "short.warc"), tmp_path / "news.db"
+    result = run_cli("import", str(warc), "--db", str(db))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Content-Length" not in result.stderr and "Remainder" not in result.stderr
+    first, second = demo_pages()[:2]
+    drops = query(db, "select url, reason, detail from dropped_pages")
+    assert [(d["url"], d["reason"]) for d in drops] == [(first.url, "warc_corrupt")]
+    assert "Content-Length is invalid" in drops[0]["detail"]
+    assert [row["url"] for row in query(db, "select url from articles")] == [second.url]

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -20,7 +21,14 @@ from crawler.extract.article import build_article
 from store.articles import write_article
 from store.db import open_db, write_transaction
 from tests.conftest import ROOT
-from tests.e2e.test_faults import DECLARED, SETTINGS, read_access_log, rows
+from tests.e2e.test_faults import (
+    DECLARED,
+    MEMORY_BOUND_MB,
+    SETTINGS,
+    read_access_log,
+    rows,
+    run_measured,
+)
 from tests.faultserver import DEEP_JSONLD, GOOD, FaultServer, article_html
 
 DEEP = "/news/deep-jsonld.html"
@@ -274,21 +282,79 @@ def test_a_damaged_database_is_a_one_line_error_naming_the_file(
         assert db.read_bytes() == before  # nothing written into it
 
 
+def crawl_served(tmp_path: Path, **served: Any) -> tuple[Path, set[str], float]:
+    """Crawl the fault site served so (robots.txt, big pages): the database, the paths
+    requested and the crawl's own peak RSS (MB)."""
+    db, access, out = tmp_path / "news.db", tmp_path / "access.log", tmp_path / "out.txt"
+    settings = [arg for setting in SETTINGS for arg in ("-s", setting)]
+    with FaultServer(log=access, **served) as server:  # a process each: one reactor a process
+        command = ["crawl", "faulty", "--db", str(db), "--base-url", server.url,
+                   "--log-file", str(tmp_path / "crawl.log"), *settings]  # fmt: skip
+        returncode, peak = run_measured(command, out)
+    assert returncode == 0, out.read_text()[-2000:]
+    return db, {path for _, path in read_access_log(access)}, peak
+
+
 def test_a_robots_txt_answering_5xx_disallows_the_whole_site(tmp_path: Path) -> None:
     # RFC 9309 2.3.1.4: a server error on robots.txt means complete disallow.
-    db, access = tmp_path / "news.db", tmp_path / "access.log"
-    with FaultServer(log=access, robots_status=503) as server:
-        result = newsdesk("crawl", "faulty", "--db", str(db), "--base-url", server.url,
-                          "--log-file", str(tmp_path / "crawl.log"),
-                          *[arg for setting in SETTINGS for arg in ("-s", setting)])  # fmt: skip
-    assert result.exit_code == 0, result.output
-    requested = {path for _, path in read_access_log(access)}
+    db, requested, _ = crawl_served(tmp_path, robots_status=503)
     assert requested == {"/robots.txt"}  # (retried: it is a 503)
     drops = rows(db, "select url, reason from dropped_pages")
     assert {r["reason"] for r in drops} == {"robots_unavailable"}
     urls = {r["url"] for r in drops}
     assert {DECLARED + "/robots.txt", DECLARED + "/", DECLARED + "/sitemap.xml"} <= urls
     assert rows(db, "select count(*) as n from articles")[0]["n"] == 0
+
+
+def test_no_request_that_waited_for_robots_txt_passes_it(tmp_path: Path) -> None:
+    # Scrapy hands the parsed robots.txt to the first request that waited for it only:
+    # the other start requests (six sitemaps, the home page) were fetched.
+    db, requested, _ = crawl_served(tmp_path, robots_text="User-agent: *\nDisallow: /\n")
+    assert requested == {"/robots.txt"}
+    drops = rows(db, "select url, reason from dropped_pages")
+    assert {r["reason"] for r in drops} == {"robots"}
+    assert DECLARED + "/sitemap-dates.xml" in {r["url"] for r in drops}
+
+
+def test_a_huge_page_is_extracted_from_its_start_and_keeps_the_start_of_its_body() -> None:
+    # 9 MB of HTML whose story body holds 1.5M words: extraction and every stage after it
+    # (hash, FTS, snippets) saw all of it; peak RSS 1.85 GB in a crawl.
+    from crawler.extract.bounds import MAX_BODY_CHARS, MAX_EXTRACT_BYTES
+    from crawler.sites import load_site_file
+    from tests.faultserver import big_article_html
+
+    site = load_site_file(ROOT / "tests" / "fixtures" / "faultsites" / "faulty.toml")
+    html = big_article_html("Big Report Number 1").encode()
+    response = HtmlResponse("http://faulty.test/news/big-1.html", body=html, encoding="utf-8")
+    article = build_article(response, site)
+    assert article["title"] == "Big Report Number 1"
+    body = article["body"]
+    assert MAX_BODY_CHARS - 1_000 < len(body) <= MAX_BODY_CHARS
+    assert body.endswith("more figures.")  # cut at a paragraph break
+    notes = article["provenance"]
+    assert notes["page_truncated"].startswith("the first ") and f"of {len(html)} bytes" in notes[
+        "page_truncated"]  # fmt: skip
+    assert int(notes["page_truncated"].split()[2]) <= MAX_EXTRACT_BYTES
+    assert notes["body_truncated"].startswith(f"the first {len(body)} of ")
+    small = build_article(HtmlResponse("http://faulty.test/news/good-1.html",
+                                       body=article_html("Small").encode(), encoding="utf-8"),
+                          site)  # fmt: skip
+    assert not {"page_truncated", "body_truncated"} & small["provenance"].keys()
+
+
+BIG_PAGES = 3
+
+
+def test_a_crawl_of_big_pages_stays_under_the_memory_bound(tmp_path: Path) -> None:
+    # Three article pages of 9 MB (under DOWNLOAD_MAXSIZE), each a story body of 1.5M
+    # words; robots.txt keeps the crawl to them. Before the caps: 471 MB for four.
+    robots = "User-agent: *\nAllow: /news/big-\nDisallow: /news/\n"
+    db, requested, peak = crawl_served(tmp_path, robots_text=robots, big_pages=BIG_PAGES)
+    big = rows(db, "select length(body) as n, provenance from articles")
+    assert {f"/news/big-{n}.html" for n in range(1, BIG_PAGES + 1)} <= requested
+    assert len(big) == BIG_PAGES and all(r["n"] <= 200_000 for r in big)
+    print(f"peak RSS of a crawl of {BIG_PAGES} big pages: {peak:.0f} MB")
+    assert peak < MEMORY_BOUND_MB
 
 
 def test_a_huge_body_is_signed_by_its_start_only() -> None:
@@ -300,3 +366,79 @@ def test_a_huge_body_is_signed_by_its_start_only() -> None:
     signed, of_start = signature(huge), signature(start[:MAX_SIGNED_CHARS])
     assert signed is not None and of_start is not None
     assert (signed == of_start).all()
+
+
+# -- A rel=canonical naming another stored story -------------------------------------------
+
+
+def story_page(title: str, canonical: str | None = None, *, extra: str = "") -> bytes:
+    link = f"<link rel='canonical' href='{canonical}'>" if canonical else ""
+    html = article_html(title, meta=link)
+    return html.replace("</article>", f"<p>{extra}</p></article>").encode()
+
+
+def through_the_pipelines(db: Path, *pages: tuple[str, bytes]) -> None:
+    """One run: each page (URL, HTML) extracted and sent through dedup, near-dup and store."""
+    from scrapy.exceptions import DropItem
+
+    from pipelines.dedup import DedupPipeline
+    from pipelines.neardup import NearDupPipeline
+    from pipelines.store import StorePipeline
+
+    stages = [DedupPipeline(str(db)), NearDupPipeline(str(db)), StorePipeline(str(db), 10)]
+    for stage in stages:
+        stage.open_spider()
+    for url, html in pages:
+        item = build_article(HtmlResponse(url, body=html, encoding="utf-8"))
+        try:
+            for stage in stages:
+                item = stage.process_item(item)
+        except DropItem:
+            pass
+    for stage in reversed(stages):
+        stage.close_spider()
+
+
+def by_url(db: Path) -> dict[str, dict[str, object]]:
+    found = rows(db, "select canonical_url, title, version, provenance from articles")
+    return {r["canonical_url"]: {**r, "provenance": json.loads(r["provenance"])} for r in found}
+
+
+STORY, OTHER = "https://x.test/news/story.html", "https://x.test/news/other.html"
+
+
+@pytest.mark.parametrize("order", ["story first", "claimant first", "story first, one run",
+                                   "claimant first, one run"])  # fmt: skip
+def test_a_canonical_naming_another_story_does_not_take_its_url(tmp_path: Path, order: str) -> None:
+    # A page whose canonical names another story overwrote that story's row, or was
+    # dropped as duplicate_url: whichever comes first, each story keeps its own URL.
+    db = tmp_path / "news.db"
+    story = (STORY, story_page("Harbour Bridge Reopens After Repairs"))
+    claimant = (OTHER, story_page("Parking Charges Rise in Town Centre", STORY))
+    pages = [story, claimant] if order.startswith("story") else [claimant, story]
+    if order.endswith("one run"):
+        through_the_pipelines(db, *pages)
+    else:
+        through_the_pipelines(db, pages[0])
+        through_the_pipelines(db, pages[1])
+    stored = by_url(db)
+    assert {url: row["title"] for url, row in stored.items()} == {
+        STORY: "Harbour Bridge Reopens After Repairs",
+        OTHER: "Parking Charges Rise in Town Centre",
+    }
+    assert "canonical_rejected" not in stored[STORY]["provenance"]
+    assert stored[OTHER]["provenance"]["canonical_rejected"].startswith(STORY + ": ")
+    aliases = rows(db, "select u.url, a.canonical_url from article_urls u "
+                       "join articles a on a.id = u.article_id where u.url = ?", STORY)  # fmt: skip
+    assert [r["canonical_url"] for r in aliases] == [STORY]
+
+
+def test_a_revised_story_is_still_a_revision(tmp_path: Path) -> None:
+    # Through one of its known URLs, or at its own URL with text like the stored one,
+    # a page with other text is the story revised (a new version), as before.
+    db = tmp_path / "news.db"
+    old = "https://x.test/news/story.html?id=7"  # fetched there; its canonical names STORY
+    through_the_pipelines(db, (old, story_page("Harbour Bridge Reopens", STORY)))
+    through_the_pipelines(db, (old, story_page("Harbour Bridge Reopens", STORY, extra="Update.")))
+    through_the_pipelines(db, (STORY, story_page("Harbour Bridge Reopens", extra="Update 2.")))
+    assert [(url, row["version"]) for url, row in by_url(db).items()] == [(STORY, 3)]
