@@ -7,7 +7,10 @@ the signal carries the response the item came from. The response and its request
 written to ``<site>-<run start>-NNNNN.warc.gz`` (gzip per record, a new file past
 ``NEWSDESK_ARCHIVE_MAX_BYTES``), and the record's place is written to ``article_archive``
 once the store holds the article with that text (the store writes in batches, so
-pointers wait for their batch; the rest are written when the crawl closes).
+pointers wait for their batch; the rest are written when the crawl closes). Each
+pointer is also journaled beside the WARC files as its record is written, so the
+pointers of a crawl killed before it closed are not lost: the next crawl archiving into
+the folder replays them first (:mod:`crawler.archive_journal`).
 
 Imported articles (``newsdesk import``) already are in a WARC record: the spider names
 it in the item's ``archive`` field, and with ``NEWSDESK_ARCHIVE_INDEX`` on this
@@ -16,7 +19,9 @@ extension records that pointer instead of writing a copy.
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Self
 
 from itemadapter import ItemAdapter
@@ -28,12 +33,14 @@ from scrapy.http import Headers, Response
 from sqlite_utils import Database
 
 from crawler import stats as keys
+from crawler.archive_journal import SUFFIX, PointerJournal, recover
 from crawler.warc import Exchange, WarcWriter
 from store import database_path
 from store.archive import Pointer, record_pointers
 from store.db import open_db
 
 PENDING_MAX = 200  # pointers held before trying to write them
+logger = logging.getLogger(__name__)
 
 
 def warc_date(moment: datetime | None = None) -> str:
@@ -79,6 +86,7 @@ class ArchiveRecorder:
         self.writer: WarcWriter | None = None
         self.db: Database | None = None
         self.pending: list[Pointer] = []
+        self.journal: PointerJournal | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -96,8 +104,10 @@ class ArchiveRecorder:
     def spider_opened(self, spider: Spider) -> None:
         self.db = open_db(self.db_path)
         if self.folder:
+            self._recover(self.db)
             prefix = f"{spider.name}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}"
             self.writer = WarcWriter(self.folder, prefix, self.max_bytes)
+            self.journal = PointerJournal(Path(self.folder) / (prefix + SUFFIX), self.db_path)
 
     def item_scraped(self, item: Any, response: Response | None) -> None:
         adapter = ItemAdapter(item)
@@ -111,11 +121,28 @@ class ArchiveRecorder:
     def spider_closed(self) -> None:
         if self.writer is not None:
             self.writer.close()
-        if self.db is not None:
-            record_pointers(self.db, self.pending)
-            self.db.close()
-            self.db = None
+        written = False
+        try:
+            if self.db is not None:
+                record_pointers(self.db, self.pending)
+                written = True
+                self.db.close()
+                self.db = None
+        finally:  # a journal whose pointers did not reach the database stays for the next run
+            if self.journal is not None:
+                self.journal.close(remove=written)
         self.pending = []
+
+    def _recover(self, db: Database) -> None:
+        """Write the pointers that crawls killed before they closed left in the journal."""
+        found = recover(db, self.db_path, [self.folder])
+        if not found.journals:
+            return
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(keys.ARCHIVE_RECOVERED, found.recorded)
+        logger.info("archive: %d pointers recovered from %d journals of interrupted crawls in "
+                    "%s (%d lines cut short skipped)", found.recorded, found.journals,
+                    self.folder, found.skipped)  # fmt: skip
 
     def _imported(self, adapter: ItemAdapter) -> Pointer | None:
         record = adapter.get("archive")
@@ -131,5 +158,8 @@ class ArchiveRecorder:
         ref = self.writer.write(exchange)
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(keys.ARCHIVED)
-        return Pointer(adapter["canonical_url"], adapter["content_hash"], ref.file, ref.offset,
-                       ref.length, exchange.date)  # fmt: skip
+        pointer = Pointer(adapter["canonical_url"], adapter["content_hash"], ref.file,
+                          ref.offset, ref.length, exchange.date)  # fmt: skip
+        if self.journal is not None:
+            self.journal.append(pointer)
+        return pointer
