@@ -26,7 +26,7 @@ import fcntl
 import json
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import IO
 
@@ -83,7 +83,7 @@ class PointerJournal:
     def append(self, pointer: Pointer) -> None:
         if self.handle is None:
             self.handle = _create(self.path, self.db_path)
-        self.handle.write(json.dumps(asdict(pointer)) + "\n")
+        self.handle.write(json.dumps(vars(pointer)) + "\n")
         self.handle.flush()
 
     def close(self, remove: bool) -> None:
