@@ -60,6 +60,7 @@ def test_each_stored_article_is_archived_once_with_its_request(
     pointers = query(db, "select * from article_archive a join articles b on b.id = a.article_id"
                          " where a.content_hash = b.content_hash")  # fmt: skip
     assert len(pointers) == len(stored)
+    assert not list(archive.glob("*.pointers.jsonl*"))  # a clean close removes the journal
 
 
 def test_show_names_the_record_and_prints_the_archived_page(
