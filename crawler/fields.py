@@ -56,7 +56,7 @@ FIELDS: tuple[Field, ...] = (
     Field("minhash", stored=None, exported=False),  # article_minhash, article_bands
     Field("duplicate_of", stored=None),  # resolved to an id by the store
     Field("displaces", stored=None, exported=False),  # its URL was claimed by another page
-    Field("archive", stored=None, exported=False),  # WARC record of an imported page
+    Field("archive", stored=None, exported=False),  # page to archive, then its WARC record
 )
 
 

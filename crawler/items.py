@@ -43,4 +43,6 @@ class Article(scrapy.Item):
     minhash = scrapy.Field()  # hex MinHash signature of the body (pipelines.neardup)
     duplicate_of = scrapy.Field()  # first-seen copy: stored id, or canonical URL of this run
     displaces = scrapy.Field()  # True: another page claimed this story's URL (store.claims)
-    archive = scrapy.Field()  # {file, offset, length, date}: the WARC record of an imported page
+    # The page to archive (a crawler.warc.Exchange), then its WARC record {file, offset,
+    # length, date}; an imported page's record from the start.
+    archive = scrapy.Field()

@@ -103,11 +103,13 @@ DOWNLOADER_MIDDLEWARES["scrapy.downloadermiddlewares.retry.RetryMiddleware"] = N
 DOWNLOADER_MIDDLEWARES["crawler.middlewares.retryafter.RetryAfterMiddleware"] = 550
 NEWSDESK_RETRY_AFTER_MAX = 120
 
-# The archive (crawler/extensions/archive.py): with NEWSDESK_ARCHIVE_DIR set (`crawl --archive
-# DIR`), each page that gave a stored article or a revision is written there as a WARC record,
-# in files of about NEWSDESK_ARCHIVE_MAX_BYTES per run and site. NEWSDESK_ARCHIVE_INDEX
-# records the source WARC record of imported pages (`newsdesk import` turns it on).
-EXTENSIONS["crawler.extensions.archive.ArchiveRecorder"] = 520
+# The archive (pipelines/archive.py, crawler/middlewares/archive.py): with NEWSDESK_ARCHIVE_DIR
+# set (`crawl --archive DIR`), each page that gave a stored article or a revision is written
+# there as a WARC record, in files of about NEWSDESK_ARCHIVE_MAX_BYTES per run and site, before
+# the store commits the article. NEWSDESK_ARCHIVE_INDEX records the source WARC record of
+# imported pages (`newsdesk import` turns it on).
+ITEM_PIPELINES["pipelines.archive.ArchivePipeline"] = 290
+SPIDER_MIDDLEWARES["crawler.middlewares.archive.ArchiveSpiderMiddleware"] = 20
 
 # Errors per site (crawler/extensions/errors.py): the ERROR records of this crawl alone,
 # where Scrapy's log_count/ERROR counts every crawl in the process.

@@ -31,6 +31,7 @@ SITE_ERRORS = "newsdesk/errors"  # ERROR log records of this crawl (crawler/exte
 STORAGE_ERROR = "newsdesk/storage_error"  # why the database could not be written
 CANONICAL_REJECTED = "newsdesk/canonical/rejected"  # by the dedup: names another story
 ARCHIVED = "newsdesk/archive/records"  # pages written to the WARC archive
+ARCHIVE_RECOVERED = "newsdesk/archive/recovered"  # pointers replayed from interrupted runs
 WARC_RECORDS = "newsdesk/import/records"  # WARC records read by newsdesk import
 WARC_SKIPPED_PREFIX = "newsdesk/import/skipped/"  # + record type: records that are no page
 DROPPED_PREFIX = "newsdesk/dropped/"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
@@ -22,6 +23,10 @@ _RECORD = """
     select id, content_hash, ?, ?, ?, ?, ?
     from articles where canonical_url = ? and content_hash = ?
 """
+# ... and, replaying a journal, not over a pointer to another record of that text.
+_KEEP_CURRENT = """ and not exists (
+    select 1 from article_archive r
+    where r.article_id = articles.id and r.content_hash = articles.content_hash)"""
 
 
 @dataclass(frozen=True)
@@ -36,20 +41,30 @@ class Pointer:
     warc_date: str
 
 
-def record_pointers(db: Database, pointers: list[Pointer]) -> list[Pointer]:
-    """Write the pointers whose article is stored with that text; those not (yet) stored."""
+def record_pointers(
+    db: Database, pointers: list[Pointer], keep_current: bool = False
+) -> list[Pointer]:
+    """Write the pointers whose article is stored with that text; those not written (not
+    stored yet, or with ``keep_current``, already pointing to a record of that text)."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
+    sql = _RECORD + _KEEP_CURRENT if keep_current else _RECORD
     waiting = []
     with db.atomic():
         for p in pointers:
             cursor = db.execute(
-                _RECORD,
+                sql,
                 [p.warc_file, p.warc_offset, p.warc_length, p.warc_date, now,
                  p.canonical_url, p.content_hash],
             )  # fmt: skip
             if cursor.rowcount == 0:
                 waiting.append(p)
     return waiting
+
+
+def pointed_folders(db: Database) -> set[Path]:
+    """The folders of the WARC files the database points into."""
+    files = db.query("select distinct warc_file from article_archive")
+    return {Path(row["warc_file"]).parent for row in files}
 
 
 def archive_of(db: Database, article_id: int) -> dict[str, Any] | None:

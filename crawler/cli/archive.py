@@ -23,6 +23,8 @@ from crawler.cli.filters import when_callback
 from store.db import DatabaseError, open_db
 
 if TYPE_CHECKING:  # Scrapy and the extractors are imported when the command runs
+    from sqlite_utils import Database
+
     from crawler.ops.reextract import Change, Outcome
 
 PROGRESS_EVERY = 1000  # articles between two progress lines
@@ -99,6 +101,8 @@ def reextract(
         db = open_db(db_path)
     except DatabaseError as exc:
         raise fail(str(exc)) from None
+    if not dry_run:
+        _recover_pointers(db, db_path)
     counts = {"changed": 0, "unchanged": 0, "failed": 0}
     echo = echo_outcome if fmt == "text" else echo_outcome_json
     from crawler.ops.reextract import Reextractor
@@ -113,6 +117,16 @@ def reextract(
     verb = "would change" if dry_run else "changed"
     click.echo(f"{sum(counts.values())} archived articles: {counts['changed']} {verb}, "
                f"{counts['unchanged']} unchanged, {counts['failed']} failed")  # fmt: skip
+
+
+def _recover_pointers(db: Database, db_path: str) -> None:
+    """First the archive pointers a killed crawl left in its journal (crawler.archive_journal)."""
+    from crawler.archive_journal import recover_known
+
+    found = recover_known(db, db_path)
+    if found.recorded:
+        click.echo(f"{found.recorded} archive pointers recovered from {found.journals} "
+                   "journals of interrupted crawls", err=True)  # fmt: skip
 
 
 def echo_outcome(outcome: Outcome) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import sqlite3
 from pathlib import Path
 
@@ -13,7 +14,9 @@ from warcio.archiveiterator import ArchiveIterator
 from crawler.cli import main
 from crawler.demo.server import SITE_DIR, SiteServer
 from crawler.sites import BUNDLED_DIR
-from tests.conftest import LOOPBACK, query, run_cli
+from tests.conftest import LOOPBACK, demo_manifest, invoke, query, run_cli
+from tests.e2e.test_crashes import start_crawl, wait_for
+from tests.e2e.test_nightly import crawl
 from tests.warcfiles import DEMO_ORIGIN, demo_pages, golden_pages, write_warc
 
 # Not `url`, the URL a story was first fetched from: the crawl may meet a story's tracking
@@ -59,6 +62,7 @@ def test_each_stored_article_is_archived_once_with_its_request(
     pointers = query(db, "select * from article_archive a join articles b on b.id = a.article_id"
                          " where a.content_hash = b.content_hash")  # fmt: skip
     assert len(pointers) == len(stored)
+    assert not list(archive.glob("*.pointers.jsonl*"))  # a clean close removes the journal
 
 
 def test_show_names_the_record_and_prints_the_archived_page(
@@ -203,3 +207,48 @@ def test_a_version_keeps_every_field_of_an_authors_only_change(ledger: tuple[Pat
         kept = {name: version[name] for name in ("authors", "title", "section", "lead", "tags",
                                                  "image", "url", "provenance", "body")}  # fmt: skip
         assert kept == {name: old[name] for name in kept}
+
+
+def _stored(db: Path) -> int:
+    try:
+        return int(query(db, "select count(*) from articles")[0][0])
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+@pytest.mark.parametrize("recovered_by", ["crawl", "reextract"])
+def test_a_crawl_killed_mid_run_leaves_every_stored_article_its_archived_page(
+    tmp_path: Path, recovered_by: str
+) -> None:
+    # The pointers wait in memory for their article's batch: a SIGKILL lost those of
+    # articles already stored, which the next crawl does not fetch again.
+    db, archive = tmp_path / "news.db", tmp_path / "archive"  # where `crawl --all` archives
+    args = ("--archive", str(archive), "-s", "NEWSDESK_STORE_BATCH_SIZE=2",
+            "-s", "CONCURRENT_REQUESTS=2")  # fmt: skip
+    with SiteServer(delay=0.1) as server:
+        process = start_crawl(db, "demo", server, *args)
+        wait_for(lambda: _stored(db) >= 4)
+        process.send_signal(signal.SIGKILL)
+        process.communicate()
+        killed_run = _stored(db)
+        (journal,) = archive.glob("*.pointers.jsonl")
+        last = journal.read_text().splitlines()[-1]
+        with journal.open("a") as handle:  # as if killed while writing a line
+            handle.write(last[: len(last) // 2])
+        if recovered_by == "crawl":
+            rerun = crawl(db, "demo", server, *args)
+            assert rerun.returncode == 0, rerun.stderr[-2000:]
+            assert _stored(db) == len(demo_manifest())
+        else:
+            out = invoke("reextract", "--db", str(db))
+            assert f"{killed_run} archived articles: 0 changed" in out.stdout, out.stderr
+    pointers = query(db, "select a.id, a.url, r.warc_file, r.warc_offset from articles a join"
+                         " article_archive r on r.article_id = a.id"
+                         " and r.content_hash = a.content_hash")  # fmt: skip
+    assert len(pointers) == _stored(db)
+    assert len({(p["warc_file"], p["warc_offset"]) for p in pointers}) == len(pointers)
+    for row in pointers:
+        page = CliRunner().invoke(main, ["show", str(row["id"]), "--db", str(db), "--html"])
+        served = SITE_DIR / row["url"].removeprefix(DEMO_ORIGIN + "/")
+        assert page.exit_code == 0 and page.stdout_bytes == served.read_bytes(), row["url"]
+    assert not list(archive.glob("*.pointers.jsonl*"))
