@@ -82,6 +82,7 @@ COMMAND_MODULES = {
     "demo": "crawler.cli.demo",
     "eval": "crawler.cli.eval",
     "import": "crawler.cli.archive",
+    "merge": "crawler.cli.nodes",
     "reextract": "crawler.cli.archive",
     "export": "crawler.cli.export",
     "runs": "crawler.cli.nightly",
