@@ -80,6 +80,7 @@ COMMAND_MODULES = {
     "crawl": "crawler.cli.crawl",
     "sites": "crawler.cli.sites",
     "demo": "crawler.cli.demo",
+    "dispatch": "crawler.cli.nodes",
     "eval": "crawler.cli.eval",
     "import": "crawler.cli.archive",
     "merge": "crawler.cli.nodes",

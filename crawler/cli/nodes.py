@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import click
 
-from crawler.cli.app import CONTEXT, DB_PATH_KEY, fail, main
+from crawler.cli.app import (
+    CONTEXT,
+    DB_PATH_KEY,
+    base_url_option,
+    fail,
+    main,
+    overrides_option,
+    sites_dir_option,
+)
 from store import DEFAULT_PATH, ENVIRONMENT
 from store.db import DatabaseError
 from store.minhash import DEFAULT_THRESHOLD
@@ -52,3 +60,65 @@ def merge(ctx: click.Context, shards: tuple[str, ...], into: str, near_threshold
         raise fail(str(exc)) from None
     for report in reports:
         click.echo(report.line())
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("nodes_file", metavar="NODES.toml", type=click.Path(dir_okay=False))
+@base_url_option
+@click.option(
+    "--poll",
+    type=click.FloatRange(0.05),
+    default=5.0,
+    show_default=True,
+    help="Seconds between looks at the nodes' jobs.",
+)
+@sites_dir_option
+@overrides_option
+def dispatch(
+    nodes_file: str,
+    base_url: str | None,
+    poll: float,
+    sites_dir: str | None,
+    overrides: tuple[str, ...],
+) -> None:
+    """Crawl every nightly site as a scrapyd job on its node, and wait for them.
+
+    Each site goes to the node chosen by a stable hash of its name (adding a node moves
+    about 1/N of the sites), unless the nodes file pins it. A site whose job is still
+    running is skipped; a job that ends without finishing (killed) is run once more.
+    Prints one line per site as `crawl --all` does, and exits non-zero when a site
+    failed or is degraded. -s NAME=VALUE settings go to every job; --sites-dir is where
+    the nightly sites are read here (each node reads its own sites_dir).
+
+    Example: newsdesk dispatch nodes.toml && newsdesk merge /srv/shards/*.db
+    """
+    from crawler.cli.checks import check_base_url, parse_overrides
+    from crawler.cli.crawl import echo_result
+    from crawler.ops.dispatch import Dispatch, Options
+    from crawler.ops.nodes import NodesError, load_nodes
+    from crawler.ops.run import project_settings
+    from crawler.sites import SiteError
+    from crawler.spiders.loader import declared_sites
+
+    check_base_url(base_url)
+    settings = parse_overrides(overrides, project_settings())
+    local = settings | ({"NEWSDESK_SITES_DIR": sites_dir} if sites_dir else {})
+    try:
+        nodes = load_nodes(nodes_file)
+        sites = [name for name, s in declared_sites(project_settings(local)).items() if s.nightly]
+        nodes.check_pins(sites)
+    except (NodesError, SiteError) as exc:
+        raise fail(str(exc)) from None
+    args = {"base_url": base_url} if base_url else {}
+    report = lambda line: click.echo(line, err=True)  # noqa: E731
+    options = Options(settings, args, poll)
+    outcomes = Dispatch(nodes, nodes.assign(sites), options, report=report).run()
+    ok = True
+    for outcome in outcomes:
+        if outcome.result is None:
+            click.echo(f"{outcome.site}: skipped; {outcome.skipped}")
+            continue
+        echo_result(outcome.result)
+        ok = ok and outcome.result.ok
+    if not ok:
+        raise SystemExit(1)
