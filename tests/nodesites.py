@@ -32,10 +32,10 @@ published = ["time::attr(datetime)"]
 """
 
 
-def stories(count: int) -> list[list[tuple[str, list[str]]]]:
+def stories(count: int, articles: int = ARTICLES) -> list[list[tuple[str, list[str]]]]:
     """Per site, its (title, paragraphs) stories, copies included."""
     writer = Writer("nodes")
-    sites = [[writer.story() for _ in range(ARTICLES)] for _ in range(count)]
+    sites = [[writer.story() for _ in range(articles)] for _ in range(count)]
     for k in range(count):
         title, paragraphs = sites[k - 1][1]
         sites[k][0] = (f"{title}, reported", [f"Reported by site {k} from wires.", *paragraphs])
@@ -53,18 +53,18 @@ def page(k: int, title: str, paragraphs: list[str], canonical: str, day: int) ->
 <div class="story-body">{body}</div><footer>Site {k}</footer></body></html>"""
 
 
-def write_sites(folder: Path, sites_dir: Path, count: int) -> list[str]:
+def write_sites(folder: Path, sites_dir: Path, count: int, articles: int = ARTICLES) -> list[str]:
     """The sites' pages under ``folder`` and declarations in ``sites_dir``; the site names."""
     sites_dir.mkdir(parents=True, exist_ok=True)
     (folder / "robots.txt").parent.mkdir(parents=True, exist_ok=True)
     (folder / "robots.txt").write_text("User-agent: *\nAllow: /\n", encoding="utf-8")
-    for k, site in enumerate(stories(count)):
+    for k, site in enumerate(stories(count, articles)):
         links = []
         for n, (title, paragraphs) in enumerate(site):
             path = f"/s{k}/news/story-{n}.html"
             target = folder / path.lstrip("/")
             target.parent.mkdir(parents=True, exist_ok=True)
-            text = page(k, title, paragraphs, f"http://site{k}.test{path}", 1 + n)
+            text = page(k, title, paragraphs, f"http://site{k}.test{path}", 1 + n % 28)
             target.write_text(text, encoding="utf-8")
             links.append(f'<a href="{path}">{html.escape(title)}</a>')
         links.append(f'<a href="/s{k}/news/story-1.html?utm_source=front">again</a>')
