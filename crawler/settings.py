@@ -95,6 +95,8 @@ SPIDER_MIDDLEWARES = {
     "crawler.middlewares.mirror.MirrorSpiderMiddleware": 10,  # last on the way out
 }
 EXTENSIONS["crawler.extensions.redirects.RedirectRecorder"] = 510
+# A scrapyd job must name its database (crawler/extensions/node.py).
+EXTENSIONS["crawler.extensions.node.NodeDatabaseGuard"] = 0
 
 # Rate limits (crawler/middlewares/retryafter.py): a 429 or 503 with Retry-After pauses the whole
 # site for that long before the retry; a Retry-After over NEWSDESK_RETRY_AFTER_MAX

@@ -201,3 +201,26 @@ def version_every_stored_field(db: Database) -> None:
     for column in ("url", "authors", "dateline_source", "section", "tags", "language", "lead",
                    "image", "provenance", "etag", "last_modified"):  # fmt: skip
         db.table("article_versions").add_column(column, str)
+
+
+def create_merge_state(db: Database) -> None:
+    """What ``newsdesk merge`` took from each node shard (store/merge.py): per shard, the
+    high-water mark of each table, and which central run each of its runs became."""
+    db.table("merge_shards").create(
+        {
+            "shard": str,  # the shard file's absolute path
+            "articles": int,  # highest articles.id merged
+            "versions": int,  # highest article_versions.id merged
+            "urls": int,  # highest article_urls rowid merged
+            "runs": int,  # lowest crawl_runs.id that may still change (a running run)
+            "dropped": int,  # highest dropped_pages.id merged
+            "archived": str,  # latest article_archive.archived_at merged
+            "merged_at": str,
+        },
+        pk="shard",
+    )
+    db.table("merge_runs").create(
+        {"shard": str, "shard_run_id": int, "run_id": int},
+        pk=("shard", "shard_run_id"),
+        foreign_keys=[("run_id", "crawl_runs", "id")],
+    )

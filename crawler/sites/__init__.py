@@ -14,6 +14,8 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -242,29 +244,41 @@ class _Checker:
         return values
 
 
-def load_site_file(path: Path) -> Site:
-    """Read and validate one ``<name>.toml`` declaration."""
+def load_site_file(path: Path | Traversable) -> Site:
+    """Read and validate one ``<name>.toml`` declaration (a file, or package data in a
+    zip such as a scrapyd egg)."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SiteError(f"{path}: cannot read site declaration: {exc}") from exc
     site = parse_site(data, str(path))
-    if site.name != path.stem:
+    if site.name != Path(path.name).stem:
         raise SiteError(f"{path}: site {site.name!r}: field 'name' must match the file name")
     return site
+
+
+def bundled_files() -> list[Traversable]:
+    """The bundled declarations, read as package data: from this folder in a checkout,
+    from inside the zip when the project runs from an egg (scrapyd)."""
+    folder = resources.files(__name__)
+    return sorted((f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
+
+
+def _folder_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        raise SiteError(f"{directory}: sites folder does not exist")
+    return sorted(directory.glob("*.toml"))
 
 
 def load_sites(extra_dir: str | Path | None = None, bundled: bool = True) -> dict[str, Site]:
     """All declared sites by name: the bundled ones (unless ``bundled`` is false), then
     those in ``extra_dir``."""
     sites: dict[str, Site] = {}
-    dirs = ([BUNDLED_DIR] if bundled else []) + ([Path(extra_dir)] if extra_dir else [])
-    for directory in dirs:
-        if not directory.is_dir():
-            raise SiteError(f"{directory}: sites folder does not exist")
-        for path in sorted(directory.glob("*.toml")):
-            site = load_site_file(path)
-            if site.name in sites:
-                raise SiteError(f"{path}: site {site.name!r} is declared twice")
-            sites[site.name] = site
+    files: list[Path | Traversable] = [*(bundled_files() if bundled else [])]
+    files += _folder_files(Path(extra_dir)) if extra_dir else []
+    for path in files:
+        site = load_site_file(path)
+        if site.name in sites:
+            raise SiteError(f"{path}: site {site.name!r} is declared twice")
+        sites[site.name] = site
     return sites

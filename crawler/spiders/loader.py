@@ -7,6 +7,7 @@ gets a subclass of :class:`~crawler.spiders.news.NewsSpider` named after it.
 from __future__ import annotations
 
 import builtins
+import os
 from typing import Self
 
 from scrapy import Request, Spider
@@ -37,9 +38,10 @@ def spider_class(site: Site) -> type[NewsSpider]:
 
 def declared_sites(settings: BaseSettings) -> dict[str, Site]:
     """The sites the settings declare: bundled ones unless ``NEWSDESK_BUNDLED_SITES`` is
-    off, plus those in ``NEWSDESK_SITES_DIR``."""
+    off, plus those in ``NEWSDESK_SITES_DIR`` (the setting, else the environment variable:
+    a scrapyd node lists its spiders with the environment it was started with)."""
     return load_sites(
-        settings.get("NEWSDESK_SITES_DIR") or None,
+        settings.get("NEWSDESK_SITES_DIR") or os.environ.get("NEWSDESK_SITES_DIR") or None,
         bundled=settings.getbool("NEWSDESK_BUNDLED_SITES", True),
     )
 
