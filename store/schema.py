@@ -203,6 +203,7 @@ def version_every_stored_field(db: Database) -> None:
         db.table("article_versions").add_column(column, str)
 
 
+@migrations()
 def create_merge_state(db: Database) -> None:
     """What ``newsdesk merge`` took from each node shard (store/merge.py): per shard, the
     high-water mark of each table, and which central run each of its runs became."""
