@@ -43,6 +43,7 @@ from crawler.extract.dates import (
 from crawler.extract.processors import normalize_text
 from crawler.extract.teasers import LinkTexts
 from crawler.extract.titles import (
+    Heading,
     choose_title,
     is_site_heading,
     lone_heading_title,
@@ -154,13 +155,13 @@ class GenericPage:
         return {n for n in (plain(n) for n in names) if n}
 
     @cached_property
-    def headings(self) -> list[str]:
+    def headings(self) -> list[Heading]:
         """Visible headline candidates: the first ``<h1>`` elements, then ``<h2>``."""
         found = []
         for nodes in (self.story_h1s, self.selector.xpath("//h2")):
             for node in nodes[:4]:
-                if not is_site_heading(node, self.outlets) and (text := text_of_node(node)):
-                    found.append(text)
+                if not is_site_heading(node, self.outlets) and (heading := Heading.of(node)):
+                    found.append(heading)
         return found
 
     @cached_property

@@ -1,0 +1,58 @@
+"""Generic extraction: which of a page's title, date and author candidates wins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.http import HtmlResponse
+
+from crawler.extract.generic import GenericPage, fill
+
+URL = "https://www.coastline-courier.test/2026/11/story.html"
+PARAGRAPH = "<p>The harbour board met on Tuesday evening and agreed to reopen the ferry slip.</p>"
+
+
+def extract(html: str, url: str = URL) -> dict[str, Any]:
+    article: dict[str, Any] = {}
+    fill(article, GenericPage(HtmlResponse(url=url, body=html.encode())), ("title",
+         "authors", "published"))
+    return article
+
+
+def news_article(**fields: str) -> str:
+    pairs = ", ".join(f'"{name}": "{value}"' for name, value in fields.items())
+    return f'<script type="application/ld+json">{{"@type": "NewsArticle", {pairs}}}</script>'
+
+
+def test_text_for_screen_readers_is_not_part_of_the_headline() -> None:
+    html = f"""<html><head><title>Ferry slip to reopen | Courier</title></head><body>
+    <h1>Ferry slip to reopen<span class="element-invisible"> | Coastline Courier</span></h1>
+    {PARAGRAPH}</body></html>"""
+    assert extract(html)["title"] == "Ferry slip to reopen"
+
+
+def test_a_kicker_element_the_headline_lacks_is_not_read_as_a_cut_title() -> None:
+    # og:title is the kicker alone: it starts the heading, yet the heading is not its full form
+    html = f"""<html><head>{news_article(headline="Ferry slip to reopen in spring")}
+    <meta property="og:title" content="Island transport: what changes in 2027"></head><body>
+    <h1><span class="roofline">Island transport: what changes in 2027</span>
+    Ferry slip to reopen in spring</h1>{PARAGRAPH}</body></html>"""
+    assert extract(html)["title"] == "Ferry slip to reopen in spring"
+
+
+def test_a_subtitle_inside_the_heading_is_not_part_of_the_title() -> None:
+    html = f"""<html><head>{news_article(headline="Ferry slip to reopen in spring")}</head>
+    <body><h1><span>Ferry slip to reopen in spring</span>
+    <small>after nine years</small></h1>{PARAGRAPH}</body></html>"""
+    assert extract(html)["title"] == "Ferry slip to reopen in spring"
+
+
+def test_the_share_title_written_as_the_heading_is_keeps_its_typography() -> None:
+    head = """<meta property="og:title" content="Ferry slip - open again">
+    <title>Ferry slip – open again | Coastline Courier</title>"""
+    body = f"<h1>Coastline Courier</h1><h2>Ferry slip – open again</h2>{PARAGRAPH}"
+    html = f"<html><head>{head}</head><body>{body}</body></html>"
+    assert extract(html)["title"] == "Ferry slip – open again"
+    # the article's own JSON-LD headline keeps its own typography
+    with_ld = html.replace("<head>", "<head>" + news_article(headline="Ferry slip - open again"))
+    assert extract(with_ld)["title"] == "Ferry slip - open again"
