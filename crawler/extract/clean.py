@@ -63,6 +63,15 @@ def compact(text: str) -> str:
     return key(text).replace(" ", "")
 
 
+def title_parts(title: str) -> list[str]:
+    """A page title split at its separators (`` | ``, `` - ``, `` – `` and the like).
+
+    >>> title_parts("Storm hits coast – The Ledger"), title_parts("Half-time")
+    (['Storm hits coast', 'The Ledger'], ['Half-time'])
+    """
+    return _TITLE_SEPARATORS.split(title)
+
+
 def strip_site_name(title: str, site_names: Iterable[str]) -> str:
     """Remove a " | Site name" style suffix (or prefix) from a page title.
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from parsel import Selector
 
-from crawler.extract.clean import compact
+from crawler.extract.clean import compact, title_parts
 from crawler.extract.processors import normalize_text
 
 Filled = tuple[Any, str]
@@ -142,9 +142,24 @@ def choose_title(
         if found := agreeing_title(heading, candidates):
             return found
     for heading in headings:
-        if len(heading.text.split()) >= 2 and any(compact(heading.text) in compact(t) for t in raw):
+        if any(names_page(heading.text, title) for title in raw):
             return heading.text, "heuristic"
     return candidates[0] if candidates else None
+
+
+def names_page(heading: str, page_title: str) -> bool:
+    """Whether a raw page title holds a heading: a headline of two words or more
+    anywhere in it, or any heading as its first part before a separator.
+
+    >>> names_page("Storm hits coast", "Ledger | Storm hits coast")
+    True
+    >>> names_page("Kassel/Meetup", "Kassel/Meetup – Wiki"), names_page("News", "A News")
+    (True, False)
+    """
+    if len(heading.split()) >= 2 and compact(heading) in compact(page_title):
+        return True
+    first = title_parts(page_title)[0]
+    return first != page_title and compact(first) == compact(heading)
 
 
 def agreeing_title(heading: Heading, candidates: list[Filled]) -> Filled | None:

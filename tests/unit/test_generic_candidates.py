@@ -56,3 +56,9 @@ def test_the_share_title_written_as_the_heading_is_keeps_its_typography() -> Non
     # the article's own JSON-LD headline keeps its own typography
     with_ld = html.replace("<head>", "<head>" + news_article(headline="Ferry slip - open again"))
     assert extract(with_ld)["title"] == "Ferry slip - open again"
+
+
+def test_a_one_word_heading_that_starts_the_page_title_is_the_title() -> None:
+    html = f"""<html><head><title>Harbour:Ferries – Islandwiki</title></head><body>
+    <h1>Harbour:Ferries</h1><h1>Ferries</h1>{PARAGRAPH}</body></html>"""
+    assert extract(html)["title"] == "Harbour:Ferries"
