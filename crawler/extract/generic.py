@@ -227,13 +227,21 @@ class GenericPage:
             if (local := self._localize(found[0])) != found[0]:
                 return local, found[1]
             if utc_near_midnight(found[0]) and (seen := self._day_seen()):
-                return seen if adjacent_days(found[0], seen[0]) else found
+                return seen if self._another_day(found[0], seen[0]) else found
             return found
         for xpath in _DATE_XPATH:
             for value in self.selector.xpath(xpath).getall()[:2]:
                 if parsed := parse_date_safely(value):
                     return parsed, "heuristic"
         return self._day_seen()
+
+    def _another_day(self, published: str, seen: str) -> bool:
+        """Whether the day the page shows is the calendar day before or after a UTC
+        timestamp near midnight, and not the day of its modified date."""
+        if not adjacent_days(published, seen):
+            return False
+        modified = self.modified
+        return modified is None or modified[0][:10] != seen[:10]
 
     @cached_property
     def shown_date(self) -> str | None:
