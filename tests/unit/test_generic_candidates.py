@@ -62,3 +62,12 @@ def test_a_one_word_heading_that_starts_the_page_title_is_the_title() -> None:
     html = f"""<html><head><title>Harbour:Ferries – Islandwiki</title></head><body>
     <h1>Harbour:Ferries</h1><h1>Ferries</h1>{PARAGRAPH}</body></html>"""
     assert extract(html)["title"] == "Harbour:Ferries"
+
+
+def test_the_modified_day_does_not_move_a_timestamp_near_midnight() -> None:
+    html = """<html><head>
+    <meta property="article:published_time" content="2022-12-21T05:49:28+00:00">
+    <meta property="article:modified_time" content="2022-12-20T16:55:21+00:00">
+    </head><body><h1>Ferry slip to reopen</h1><p>Updated 20.12.2022</p>
+    <p>The harbour board met on Tuesday evening and agreed to reopen the slip.</p></body></html>"""
+    assert extract(html)["published"][:10] == "2022-12-21"
