@@ -47,6 +47,7 @@ from crawler.extract.titles import (
     choose_title,
     is_site_heading,
     lone_heading_title,
+    shared_heading,
     text_of_node,
 )
 
@@ -180,7 +181,9 @@ class GenericPage:
         candidates = [c for c in candidates if c[0]]
         is_article = bool(jsonld.types_of(self.ld) & jsonld.ARTICLE_TYPES)
         if not (headline and is_article) and (lone := self.lone_heading):
-            return lone_heading_title(lone, candidates)
+            return shared_heading(lone, self.headings, candidates) or lone_heading_title(
+                lone, candidates
+            )
         return choose_title(self.headings, candidates, raw)
 
     @cached_property

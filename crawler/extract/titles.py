@@ -211,6 +211,29 @@ def lone_heading_title(heading: str, candidates: list[Filled]) -> Filled:
     return heading, "heuristic"
 
 
+def shared_heading(lone: str, headings: list[Heading], candidates: list[Filled]) -> Filled | None:
+    """The title shared by a card title and another visible heading, over a lone ``<h1>``.
+
+    On a page without article metadata, a lone ``<h1>`` that no metadata title
+    agrees with may be a topic or a section name; a share-card title
+    (``og:title`` and the like; the ``<title>`` is left out, as it often just
+    repeats the topic) written word for word as another heading is the headline.
+
+    >>> shared_heading("Pensions", [Heading("Pensions"), Heading("Save with your employer")],
+    ...                [("Save with your employer", "opengraph"), ("Pensions", "heuristic")])
+    >>> shared_heading("Pensions", [Heading("Pensions"), Heading("Save with your employer")],
+    ...                [("Save with your employer", "opengraph")])
+    ('Save with your employer', 'opengraph')
+    """
+    if any(compact(value) == compact(lone) for value, _ in candidates):
+        return None
+    for heading in headings:
+        for value, source in candidates:
+            if source != "heuristic" and compact(value) == compact(heading.text):
+                return value, source
+    return None
+
+
 def truncates(short: str, long: str) -> bool:
     """Whether ``short`` is ``long`` cut off (at least half of it).
 

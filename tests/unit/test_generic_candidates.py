@@ -71,3 +71,16 @@ def test_the_modified_day_does_not_move_a_timestamp_near_midnight() -> None:
     </head><body><h1>Ferry slip to reopen</h1><p>Updated 20.12.2022</p>
     <p>The harbour board met on Tuesday evening and agreed to reopen the slip.</p></body></html>"""
     assert extract(html)["published"][:10] == "2022-12-21"
+
+
+def test_a_share_title_written_as_another_heading_beats_a_topic_h1() -> None:
+    html = f"""<html><head>
+    <meta property="og:title" content="Save for retirement with your employer">
+    <title>Workplace pensions (WP) - when do they pay? - Courier</title></head><body>
+    <h1>Workplace pensions</h1><h2>Save for retirement with your employer</h2>{PARAGRAPH}
+    </body></html>"""
+    assert extract(html)["title"] == "Save for retirement with your employer"
+    # the h1 stays the title when a metadata title agrees with it
+    agreed = html.replace("<title>Workplace pensions (WP) - when do they pay? - Courier",
+                          "<title>Workplace pensions")
+    assert extract(agreed)["title"] == "Workplace pensions"
