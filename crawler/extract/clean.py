@@ -146,8 +146,28 @@ def normalize_authors(values: Iterable[str], outlets: Iterable[str] = ()) -> lis
             if name and key(name) not in {key(n) for n in names}:
                 names.append(name)
     outlet_keys = {key(o) for o in outlets if o}
+    names = [without_outlet(n, outlet_keys) for n in names]
     people = [n for n in names if key(n) not in outlet_keys]
     return people or names
+
+
+def without_outlet(name: str, outlet_keys: set[str]) -> str:
+    """A person's name without the outlet written before it ("Ledger - Jane Doe",
+    "Ledger-Expert Jane Doe"); a name of one word is left as it is.
+
+    >>> without_outlet("ledger - Ana Ruiz", {"ledger"})
+    'Ana Ruiz'
+    >>> without_outlet("LEDGER-Expert Ana Ruiz", {"ledger"})
+    'Ana Ruiz'
+    >>> without_outlet("Ledger Staff", {"ledger"}), without_outlet("Ana Ruiz", {"ledger"})
+    ('Ledger Staff', 'Ana Ruiz')
+    """
+    first, _, rest = name.partition(" ")
+    word = key(first)
+    if not any(word == k or word.startswith(k + " ") for k in outlet_keys if k):
+        return name
+    rest = rest.lstrip("-–—|:· ").strip()
+    return rest if len(rest.split()) >= 2 else name
 
 
 def normalize_language(value: str) -> str | None:

@@ -84,3 +84,10 @@ def test_a_share_title_written_as_another_heading_beats_a_topic_h1() -> None:
     agreed = html.replace("<title>Workplace pensions (WP) - when do they pay? - Courier",
                           "<title>Workplace pensions")
     assert extract(agreed)["title"] == "Workplace pensions"
+
+
+def test_the_outlet_written_before_an_authors_name_is_not_part_of_it() -> None:
+    for byline in ("coastline-courier - Ana Ruiz", "Coastline-Courier-Expertin Ana Ruiz"):
+        html = f"""<html><head><meta name="author" content="{byline}"></head><body>
+        <h1>Ferry slip to reopen</h1>{PARAGRAPH}</body></html>"""
+        assert extract(html)["authors"] == ["Ana Ruiz"]
