@@ -147,8 +147,21 @@ def normalize_authors(values: Iterable[str], outlets: Iterable[str] = ()) -> lis
                 names.append(name)
     outlet_keys = {key(o) for o in outlets if o}
     names = [without_outlet(n, outlet_keys) for n in names]
+    names = [n for n in names if not any(mentions(n, other) for other in names)]
     people = [n for n in names if key(n) not in outlet_keys]
     return people or names
+
+
+def mentions(text: str, name: str) -> bool:
+    """Whether a byline text is a phrase around another name ("All posts by Ann"):
+    two words or more besides it (a full name holding a surname is no phrase).
+
+    >>> mentions("Zeige alle Beiträge von ann →", "ann"), mentions("Ann Lee", "Lee")
+    (True, False)
+    """
+    words, inner = key(text), key(name)
+    extra = len(words.split()) - len(inner.split())
+    return bool(inner) and extra >= 2 and f" {inner} " in f" {words} "
 
 
 def without_outlet(name: str, outlet_keys: set[str]) -> str:

@@ -91,3 +91,13 @@ def test_the_outlet_written_before_an_authors_name_is_not_part_of_it() -> None:
         html = f"""<html><head><meta name="author" content="{byline}"></head><body>
         <h1>Ferry slip to reopen</h1>{PARAGRAPH}</body></html>"""
         assert extract(html)["authors"] == ["Ana Ruiz"]
+
+
+def test_a_link_saying_all_posts_by_an_author_is_no_second_author() -> None:
+    html = f"""<html><body><h1>Ferry slip to reopen</h1>
+    <span class="byline"><a rel="author" href="/author/ana">ana_ruiz</a></span>
+    <a rel="author" href="/author/ana">All posts by ana_ruiz →</a>{PARAGRAPH}</body></html>"""
+    assert extract(html)["authors"] == ["ana_ruiz"]
+    # a full name beside the surname alone is still the author
+    full = html.replace("All posts by ana_ruiz →", "Ana Ruiz").replace(">ana_ruiz<", ">Ruiz<")
+    assert extract(full)["authors"] == ["Ruiz", "Ana Ruiz"]
