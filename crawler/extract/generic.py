@@ -226,6 +226,8 @@ class GenericPage:
 
     @cached_property
     def published(self) -> Filled | None:
+        if self._generic_date_only and self.shown_date:
+            return self.shown_date, "heuristic"
         if found := self._date(self.ld.get("datePublished"), meta.PUBLISHED_KEYS):
             if (local := self._localize(found[0])) != found[0]:
                 return local, found[1]
@@ -237,6 +239,14 @@ class GenericPage:
                 if parsed := parse_date_safely(value):
                     return parsed, "heuristic"
         return self._day_seen()
+
+    @property
+    def _generic_date_only(self) -> bool:
+        """Whether the page's only date metadata has a generic name (``<meta name="date">``):
+        then the date under its headline says more."""
+        if self._date(self.ld.get("datePublished"), meta.ARTICLE_DATE_KEYS):
+            return False
+        return self._date(None, meta.GENERIC_DATE_KEYS) is not None
 
     def _another_day(self, published: str, seen: str) -> bool:
         """Whether the day the page shows is the calendar day before or after a UTC

@@ -101,3 +101,11 @@ def test_a_link_saying_all_posts_by_an_author_is_no_second_author() -> None:
     # a full name beside the surname alone is still the author
     full = html.replace("All posts by ana_ruiz →", "Ana Ruiz").replace(">ana_ruiz<", ">Ruiz<")
     assert extract(full)["authors"] == ["Ruiz", "Ana Ruiz"]
+
+
+def test_the_date_under_the_headline_beats_a_generic_date_meta_tag() -> None:
+    html = f"""<html><head><meta name="date" content="2020-04-29T11:52:23"></head><body>
+    <h1>Ferry slip to reopen</h1><p>Stand: 28.04.2020 18:00 Uhr</p>{PARAGRAPH}</body></html>"""
+    assert extract(html)["published"] == "2020-04-28"
+    named = html.replace('name="date"', 'property="article:published_time"')
+    assert extract(named)["published"] == "2020-04-29T11:52:23"
