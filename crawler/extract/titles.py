@@ -10,7 +10,8 @@ headline.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from parsel import Selector
@@ -36,6 +37,10 @@ _SHOWN = " and ".join(
     + [f'not(ancestor::*[contains(@class, "{name}")])' for name in _HIDDEN_CLASSES]
 )
 _VISIBLE_XPATH = f".//text()[{_SHOWN}] | .//br"
+_TEXT_XPATH = ".//text()[not(ancestor::script) and not(ancestor::style)] | .//br"
+_HAS_HIDDEN = ".//*[{}]".format(
+    " or ".join(f'contains(@class, "{name}")' for name in _HIDDEN_CLASSES)
+)
 
 
 def text_of_node(node: Selector) -> str | None:
@@ -47,12 +52,12 @@ def text_of_node(node: Selector) -> str | None:
     ...                       ).css("h1")[0])
     'Storm hits'
     """
-    parts = node.xpath(_VISIBLE_XPATH)
+    parts = node.xpath(_VISIBLE_XPATH if node.xpath(_HAS_HIDDEN) else _TEXT_XPATH)
     return normalize_text("".join(p.root if isinstance(p.root, str) else " " for p in parts))
 
 
 
-@dataclass(frozen=True)
+@dataclass
 class Heading:
     """A heading's visible text and, when it has several, the texts of its parts.
 
@@ -62,13 +67,19 @@ class Heading:
     """
 
     text: str
-    parts: tuple[str, ...] = ()
+    given_parts: tuple[str, ...] = ()
+    node: Selector | None = field(default=None, compare=False)
 
     @classmethod
     def of(cls, node: Selector) -> Heading | None:
         """The heading of an element, ``None`` when it shows no text."""
         text = text_of_node(node)
-        return cls(text, parts_of(node)) if text else None
+        return cls(text, node=node) if text else None
+
+    @cached_property
+    def parts(self) -> tuple[str, ...]:
+        """Read from the element only when asked (most pages never ask)."""
+        return parts_of(self.node) if self.node is not None else self.given_parts
 
     def without_a_part(self, title: str) -> bool:
         """Whether ``title`` is this heading without one of its parts (a kicker, a subtitle).
