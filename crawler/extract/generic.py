@@ -44,6 +44,7 @@ from crawler.extract.processors import normalize_text
 from crawler.extract.teasers import LinkTexts
 from crawler.extract.titles import (
     Heading,
+    agrees,
     choose_title,
     is_site_heading,
     lone_heading_title,
@@ -181,9 +182,10 @@ class GenericPage:
         candidates = [c for c in candidates if c[0]]
         is_article = bool(jsonld.types_of(self.ld) & jsonld.ARTICLE_TYPES)
         if not (headline and is_article) and (lone := self.lone_heading):
-            return shared_heading(lone, self.headings, candidates) or lone_heading_title(
-                lone, candidates
-            )
+            shared = None if agrees(lone, candidates) else shared_heading(self.headings, candidates)
+            if shared:
+                return shared
+            return lone_heading_title(lone, candidates)
         return choose_title(self.headings, candidates, raw)
 
     @cached_property
@@ -244,9 +246,10 @@ class GenericPage:
     def _generic_date_only(self) -> bool:
         """Whether the page's only date metadata has a generic name (``<meta name="date">``):
         then the date under its headline says more."""
-        if self._date(self.ld.get("datePublished"), meta.ARTICLE_DATE_KEYS):
+        tags = self.tags_by_key
+        if self.ld.get("datePublished") or any(k in tags for k in meta.ARTICLE_DATE_KEYS):
             return False
-        return self._date(None, meta.GENERIC_DATE_KEYS) is not None
+        return any(k in tags for k in meta.GENERIC_DATE_KEYS)
 
     def _another_day(self, published: str, seen: str) -> bool:
         """Whether the day the page shows is the calendar day before or after a UTC

@@ -222,22 +222,23 @@ def lone_heading_title(heading: str, candidates: list[Filled]) -> Filled:
     return heading, "heuristic"
 
 
-def shared_heading(lone: str, headings: list[Heading], candidates: list[Filled]) -> Filled | None:
-    """The title shared by a card title and another visible heading, over a lone ``<h1>``.
+def agrees(text: str, candidates: list[Filled]) -> bool:
+    """Whether a metadata title is the text, in other spacing or punctuation."""
+    return any(compact(value) == compact(text) for value, _ in candidates)
+
+
+def shared_heading(headings: list[Heading], candidates: list[Filled]) -> Filled | None:
+    """The title shared by a share-card title and a visible heading.
 
     On a page without article metadata, a lone ``<h1>`` that no metadata title
     agrees with may be a topic or a section name; a share-card title
     (``og:title`` and the like; the ``<title>`` is left out, as it often just
     repeats the topic) written word for word as another heading is the headline.
 
-    >>> shared_heading("Pensions", [Heading("Pensions"), Heading("Save with your employer")],
+    >>> shared_heading([Heading("Pensions"), Heading("Save with your employer")],
     ...                [("Save with your employer", "opengraph"), ("Pensions", "heuristic")])
-    >>> shared_heading("Pensions", [Heading("Pensions"), Heading("Save with your employer")],
-    ...                [("Save with your employer", "opengraph")])
     ('Save with your employer', 'opengraph')
     """
-    if any(compact(value) == compact(lone) for value, _ in candidates):
-        return None
     for heading in headings:
         for value, source in candidates:
             if source != "heuristic" and compact(value) == compact(heading.text):
