@@ -63,6 +63,15 @@ def compact(text: str) -> str:
     return key(text).replace(" ", "")
 
 
+def title_parts(title: str) -> list[str]:
+    """A page title split at its separators (`` | ``, `` - ``, `` – `` and the like).
+
+    >>> title_parts("Storm hits coast – The Ledger"), title_parts("Half-time")
+    (['Storm hits coast', 'The Ledger'], ['Half-time'])
+    """
+    return _TITLE_SEPARATORS.split(title)
+
+
 def strip_site_name(title: str, site_names: Iterable[str]) -> str:
     """Remove a " | Site name" style suffix (or prefix) from a page title.
 
@@ -137,8 +146,41 @@ def normalize_authors(values: Iterable[str], outlets: Iterable[str] = ()) -> lis
             if name and key(name) not in {key(n) for n in names}:
                 names.append(name)
     outlet_keys = {key(o) for o in outlets if o}
+    names = [without_outlet(n, outlet_keys) for n in names]
+    names = [n for n in names if not any(mentions(n, other) for other in names)]
     people = [n for n in names if key(n) not in outlet_keys]
     return people or names
+
+
+def mentions(text: str, name: str) -> bool:
+    """Whether a byline text is a phrase around another name ("All posts by Ann"):
+    two words or more besides it (a full name holding a surname is no phrase).
+
+    >>> mentions("Zeige alle Beiträge von ann →", "ann"), mentions("Ann Lee", "Lee")
+    (True, False)
+    """
+    words, inner = key(text), key(name)
+    extra = len(words.split()) - len(inner.split())
+    return bool(inner) and extra >= 2 and f" {inner} " in f" {words} "
+
+
+def without_outlet(name: str, outlet_keys: set[str]) -> str:
+    """A person's name without the outlet written before it ("Ledger - Jane Doe",
+    "Ledger-Expert Jane Doe"); a name of one word is left as it is.
+
+    >>> without_outlet("ledger - Ana Ruiz", {"ledger"})
+    'Ana Ruiz'
+    >>> without_outlet("LEDGER-Expert Ana Ruiz", {"ledger"})
+    'Ana Ruiz'
+    >>> without_outlet("Ledger Staff", {"ledger"}), without_outlet("Ana Ruiz", {"ledger"})
+    ('Ledger Staff', 'Ana Ruiz')
+    """
+    first, _, rest = name.partition(" ")
+    word = key(first)
+    if not any(word == k or word.startswith(k + " ") for k in outlet_keys if k):
+        return name
+    rest = rest.lstrip("-–—|:· ").strip()
+    return rest if len(rest.split()) >= 2 else name
 
 
 def normalize_language(value: str) -> str | None:

@@ -43,9 +43,12 @@ from crawler.extract.dates import (
 from crawler.extract.processors import normalize_text
 from crawler.extract.teasers import LinkTexts
 from crawler.extract.titles import (
+    Heading,
+    agrees,
     choose_title,
     is_site_heading,
     lone_heading_title,
+    shared_heading,
     text_of_node,
 )
 
@@ -154,13 +157,13 @@ class GenericPage:
         return {n for n in (plain(n) for n in names) if n}
 
     @cached_property
-    def headings(self) -> list[str]:
+    def headings(self) -> list[Heading]:
         """Visible headline candidates: the first ``<h1>`` elements, then ``<h2>``."""
         found = []
         for nodes in (self.story_h1s, self.selector.xpath("//h2")):
             for node in nodes[:4]:
-                if not is_site_heading(node, self.outlets) and (text := text_of_node(node)):
-                    found.append(text)
+                if not is_site_heading(node, self.outlets) and (heading := Heading.of(node)):
+                    found.append(heading)
         return found
 
     @cached_property
@@ -179,6 +182,9 @@ class GenericPage:
         candidates = [c for c in candidates if c[0]]
         is_article = bool(jsonld.types_of(self.ld) & jsonld.ARTICLE_TYPES)
         if not (headline and is_article) and (lone := self.lone_heading):
+            shared = None if agrees(lone, candidates) else shared_heading(self.headings, candidates)
+            if shared:
+                return shared
             return lone_heading_title(lone, candidates)
         return choose_title(self.headings, candidates, raw)
 
@@ -222,17 +228,36 @@ class GenericPage:
 
     @cached_property
     def published(self) -> Filled | None:
+        if self._generic_date_only and self.shown_date:
+            return self.shown_date, "heuristic"
         if found := self._date(self.ld.get("datePublished"), meta.PUBLISHED_KEYS):
             if (local := self._localize(found[0])) != found[0]:
                 return local, found[1]
             if utc_near_midnight(found[0]) and (seen := self._day_seen()):
-                return seen if adjacent_days(found[0], seen[0]) else found
+                return seen if self._another_day(found[0], seen[0]) else found
             return found
         for xpath in _DATE_XPATH:
             for value in self.selector.xpath(xpath).getall()[:2]:
                 if parsed := parse_date_safely(value):
                     return parsed, "heuristic"
         return self._day_seen()
+
+    @property
+    def _generic_date_only(self) -> bool:
+        """Whether the page's only date metadata has a generic name (``<meta name="date">``):
+        then the date under its headline says more."""
+        tags = self.tags_by_key
+        if self.ld.get("datePublished") or any(k in tags for k in meta.ARTICLE_DATE_KEYS):
+            return False
+        return any(k in tags for k in meta.GENERIC_DATE_KEYS)
+
+    def _another_day(self, published: str, seen: str) -> bool:
+        """Whether the day the page shows is the calendar day before or after a UTC
+        timestamp near midnight, and not the day of its modified date."""
+        if not adjacent_days(published, seen):
+            return False
+        modified = self.modified
+        return modified is None or modified[0][:10] != seen[:10]
 
     @cached_property
     def shown_date(self) -> str | None:

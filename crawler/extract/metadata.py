@@ -50,6 +50,9 @@ PUBLISHED_KEYS = (
     "date",
     "og:updated_time",
 )
+# generic names many CMSs fill with the day the page was generated or last changed
+GENERIC_DATE_KEYS = ("date", "dc.date", "dcterms.date")
+ARTICLE_DATE_KEYS = tuple(k for k in PUBLISHED_KEYS if k not in GENERIC_DATE_KEYS)
 MODIFIED_KEYS = (
     "article:modified_time",
     "og:article:modified_time",

@@ -10,52 +10,192 @@ headline.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from parsel import Selector
 
-from crawler.extract.clean import compact
+from crawler.extract.clean import compact, title_parts
 from crawler.extract.processors import normalize_text
 
 Filled = tuple[Any, str]
 # an address that is a site's root ("https://blog.example/"), also inside an archive's address
 _ROOT_URL = re.compile(r"(?:^|https?://[^/?#]+)/?$")
-_HIDDEN_CLASSES = ("screen-reader", "sr-only", "visually-hidden", "visuallyhidden")
+# how far down a heading's single child is followed to find its parts (<h1><a><span>..)
+_PART_LEVELS = 3
+_HIDDEN_CLASSES = (
+    "screen-reader",
+    "sr-only",
+    "visually-hidden",
+    "visuallyhidden",
+    "element-invisible",
+)
+# text inside the element that is not hidden: scripts, styles, text for screen readers only
+_SHOWN = " and ".join(
+    ["not(ancestor::script)", "not(ancestor::style)"]
+    + [f'not(ancestor::*[contains(@class, "{name}")])' for name in _HIDDEN_CLASSES]
+)
+_VISIBLE_XPATH = f".//text()[{_SHOWN}] | .//br"
+_TEXT_XPATH = ".//text()[not(ancestor::script) and not(ancestor::style)] | .//br"
+_HAS_HIDDEN = ".//*[{}]".format(
+    " or ".join(f'contains(@class, "{name}")' for name in _HIDDEN_CLASSES)
+)
 
 
 def text_of_node(node: Selector) -> str | None:
-    """An element's visible text as the page shows it (``<br>`` as a space)."""
-    parts = node.xpath(".//text()[not(ancestor::script) and not(ancestor::style)] | .//br")
+    """An element's visible text as the page shows it (``<br>`` as a space).
+
+    Text for screen readers only is left out (``<span class="element-invisible">``).
+
+    >>> text_of_node(Selector(text='<h1>Storm<br>hits <span class="sr-only">| Ledger</span></h1>'
+    ...                       ).css("h1")[0])
+    'Storm hits'
+    """
+    parts = node.xpath(_VISIBLE_XPATH if node.xpath(_HAS_HIDDEN) else _TEXT_XPATH)
     return normalize_text("".join(p.root if isinstance(p.root, str) else " " for p in parts))
 
 
 
-def choose_title(headings: list[str], candidates: list[Filled], raw: list[str]) -> Filled | None:
+@dataclass
+class Heading:
+    """A heading's visible text and, when it has several, the texts of its parts.
+
+    The parts are the texts of its children (``<h1><span>Kicker</span> Headline
+    <small>Subtitle</small></h1>``), one level down as long as a single child
+    holds all of its text (a heading that is one link).
+    """
+
+    text: str
+    given_parts: tuple[str, ...] = ()
+    node: Selector | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, node: Selector) -> Heading | None:
+        """The heading of an element, ``None`` when it shows no text."""
+        text = text_of_node(node)
+        return cls(text, node=node) if text else None
+
+    @cached_property
+    def parts(self) -> tuple[str, ...]:
+        """Read from the element only when asked (most pages never ask)."""
+        return parts_of(self.node) if self.node is not None else self.given_parts
+
+    def without_a_part(self, title: str) -> bool:
+        """Whether ``title`` is this heading without one of its parts (a kicker, a subtitle).
+
+        >>> heading = Heading("Pricing Storm hits coast", ("Pricing", "Storm hits coast"))
+        >>> heading.without_a_part("Storm hits coast"), heading.without_a_part("Storm hits")
+        (True, False)
+        """
+        wanted = compact(title)
+        whole = compact(self.text)
+        for part in self.parts:
+            cut = compact(part)
+            if wanted == cut or (whole.startswith(cut) and whole[len(cut) :] == wanted):
+                return True
+            if whole.endswith(cut) and whole[: len(whole) - len(cut)] == wanted:
+                return True
+        return False
+
+
+def parts_of(node: Selector) -> tuple[str, ...]:
+    """The texts of an element's children, where more than one child shows text.
+
+    >>> parts_of(Selector(text="<h1><a><span>Kicker</span> Headline</a></h1>").css("h1")[0])
+    ('Kicker', 'Headline')
+    >>> parts_of(Selector(text="<h1>Headline</h1>").css("h1")[0])
+    ()
+    """
+    for _ in range(_PART_LEVELS):
+        texts, elements = [], []
+        for child in node.xpath("./text() | ./*[not(self::script) and not(self::style)]"):
+            if isinstance(child.root, str):
+                text = normalize_text(child.root)
+            else:
+                text = text_of_node(child)
+                elements.append(child)
+            if text:
+                texts.append(text)
+        if len(texts) > 1:
+            return tuple(texts)
+        if len(elements) != 1:
+            return ()
+        node = elements[0]
+    return ()
+
+
+def choose_title(
+    headings: list[Heading], candidates: list[Filled], raw: list[str]
+) -> Filled | None:
     """The headline, from the page's headings and its metadata titles.
 
     A metadata title a heading agrees with wins (metadata has the cleaner
-    punctuation), unless it is a truncated form of the heading; then a heading
-    that the raw page title contains (``Site | Headline``); then the metadata
-    titles in order of trust.
+    punctuation, unless one of them is written as the heading is); so does a
+    metadata title that is the heading without one of its parts (a kicker or a
+    subtitle element). A heading wins over a truncated form of itself, and then
+    a heading that the raw page title contains (``Site | Headline``); else the
+    metadata titles in order of trust.
 
-    >>> choose_title(["Storm hits coast"], [("Storm: hits coast", "json-ld")], [])
+    >>> choose_title([Heading("Storm hits coast")], [("Storm: hits coast", "json-ld")], [])
     ('Storm: hits coast', 'json-ld')
-    >>> choose_title(["Menu", "Storm hits coast"], [("Ledger", "heuristic")],
+    >>> choose_title([Heading("Menu"), Heading("Storm hits coast")], [("Ledger", "heuristic")],
     ...              ["Ledger | Storm hits coast"])
     ('Storm hits coast', 'heuristic')
-    >>> choose_title(["Storm hits the coast hard"], [("Storm hits the...", "json-ld")], [])
+    >>> choose_title([Heading("Storm hits the coast hard")],
+    ...              [("Storm hits the...", "json-ld")], [])
     ('Storm hits the coast hard', 'heuristic')
+    >>> choose_title([Heading("Storm hits coast Why it matters", ("Storm hits coast",
+    ...               "Why it matters"))], [("Storm hits coast", "json-ld")], [])
+    ('Storm hits coast', 'json-ld')
     """
     for heading in headings:
-        for value, source in candidates:
-            if compact(value) == compact(heading):
-                return value, source
-            if truncates(value, heading):
-                return heading, "heuristic"
+        if found := agreeing_title(heading, candidates):
+            return found
     for heading in headings:
-        if len(heading.split()) >= 2 and any(compact(heading) in compact(t) for t in raw):
-            return heading, "heuristic"
+        if any(names_page(heading.text, title) for title in raw):
+            return heading.text, "heuristic"
     return candidates[0] if candidates else None
+
+
+def names_page(heading: str, page_title: str) -> bool:
+    """Whether a raw page title holds a heading: a headline of two words or more
+    anywhere in it, or any heading as its first part before a separator.
+
+    >>> names_page("Storm hits coast", "Ledger | Storm hits coast")
+    True
+    >>> names_page("Kassel/Meetup", "Kassel/Meetup – Wiki"), names_page("News", "A News")
+    (True, False)
+    """
+    if len(heading.split()) >= 2 and compact(heading) in compact(page_title):
+        return True
+    first = title_parts(page_title)[0]
+    return first != page_title and compact(first) == compact(heading)
+
+
+def agreeing_title(heading: Heading, candidates: list[Filled]) -> Filled | None:
+    """The metadata title that agrees with a heading, or the heading that a metadata title cuts.
+
+    The article's JSON-LD headline is its CMS's own field and keeps its
+    typography; of the titles written for share cards and search engines, the
+    one written as the heading is wins.
+
+    >>> agreeing_title(Heading("It’s on"), [("It's on", "opengraph"), ("It’s on", "heuristic")])
+    ('It’s on', 'heuristic')
+    >>> agreeing_title(Heading("It’s on"), [("It's on", "json-ld"), ("It’s on", "heuristic")])
+    ("It's on", 'json-ld')
+    """
+    agreeing = [c for c in candidates if compact(c[0]) == compact(heading.text)]
+    if agreeing and agreeing[0][1] != "json-ld":
+        return next((c for c in agreeing if c[0] == heading.text), agreeing[0])
+    if agreeing:
+        return agreeing[0]
+    for value, source in candidates:
+        if heading.without_a_part(value):
+            return value, source
+        if truncates(value, heading.text):
+            return heading.text, "heuristic"
+    return None
 
 
 def lone_heading_title(heading: str, candidates: list[Filled]) -> Filled:
@@ -80,6 +220,30 @@ def lone_heading_title(heading: str, candidates: list[Filled]) -> Filled:
         if tail != whole and whole.endswith(tail) and len(tail) >= len(whole) / 3:
             return value, source
     return heading, "heuristic"
+
+
+def agrees(text: str, candidates: list[Filled]) -> bool:
+    """Whether a metadata title is the text, in other spacing or punctuation."""
+    return any(compact(value) == compact(text) for value, _ in candidates)
+
+
+def shared_heading(headings: list[Heading], candidates: list[Filled]) -> Filled | None:
+    """The title shared by a share-card title and a visible heading.
+
+    On a page without article metadata, a lone ``<h1>`` that no metadata title
+    agrees with may be a topic or a section name; a share-card title
+    (``og:title`` and the like; the ``<title>`` is left out, as it often just
+    repeats the topic) written word for word as another heading is the headline.
+
+    >>> shared_heading([Heading("Pensions"), Heading("Save with your employer")],
+    ...                [("Save with your employer", "opengraph"), ("Pensions", "heuristic")])
+    ('Save with your employer', 'opengraph')
+    """
+    for heading in headings:
+        for value, source in candidates:
+            if source != "heuristic" and compact(value) == compact(heading.text):
+                return value, source
+    return None
 
 
 def truncates(short: str, long: str) -> bool:
