@@ -87,7 +87,10 @@ def shingle_hashes(body: str, size: int = SHINGLE_WORDS) -> npt.NDArray[np.uint3
     >>> int(shingle_hashes("one two three", size=3)[0]) == int(a[0])
     True
     """
-    words = _WORD.findall(body.casefold())
+    return _hashes_of_words(_WORD.findall(body.casefold()), size)
+
+
+def _hashes_of_words(words: list[str], size: int) -> npt.NDArray[np.uint32]:
     codes = np.fromiter(
         (zlib.crc32(word.encode("utf-8")) for word in words), dtype=np.uint64, count=len(words)
     )
@@ -106,25 +109,43 @@ def _permutations() -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
     return a, b
 
 
+class Signer:
+    """Signs bodies with one MinHash object, reset between bodies (building a MinHash costs
+    more than signing a short body); for a caller that signs many."""
+
+    def __init__(self) -> None:
+        self.minhash = MinHash(
+            num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=int, permutations=_permutations()
+        )
+
+    def __call__(self, body: str) -> Signature | None:
+        """The MinHash signature of the body (its first ``MAX_SIGNED_CHARS`` characters),
+        or None for a body under ``MIN_WORDS`` words. The words are found once, for the
+        count and the shingles alike.
+
+        >>> sign = Signer()
+        >>> sign("too short") is None
+        True
+        >>> text = " ".join(f"word{i}" for i in range(40))
+        >>> sig = sign(text)
+        >>> sig.shape, sig.dtype.name, bool((sig == sign(text.upper())).all())
+        ((128,), 'uint32', True)
+        """
+        words = _WORD.findall(body[:MAX_SIGNED_CHARS].casefold())
+        if len(words) < MIN_WORDS:
+            return None
+        self.minhash.clear()
+        self.minhash.update_batch(_hashes_of_words(words, SHINGLE_WORDS).tolist())
+        return np.asarray(self.minhash.hashvalues, dtype=np.uint32)
+
+
 def signature(body: str) -> Signature | None:
-    """The MinHash signature of the body (its first ``MAX_SIGNED_CHARS`` characters), or
-    None for a body under ``MIN_WORDS`` words.
+    """The MinHash signature of one body (see :class:`Signer`, for many).
 
     >>> signature("too short") is None
     True
-    >>> text = " ".join(f"word{i}" for i in range(40))
-    >>> sig = signature(text)
-    >>> sig.shape, sig.dtype.name, bool((sig == signature(text.upper())).all())
-    ((128,), 'uint32', True)
     """
-    body = body[:MAX_SIGNED_CHARS]
-    if len(_WORD.findall(body)) < MIN_WORDS:
-        return None
-    minhash = MinHash(
-        num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=int, permutations=_permutations()
-    )
-    minhash.update_batch(shingle_hashes(body).tolist())
-    return np.asarray(minhash.hashvalues, dtype=np.uint32)
+    return Signer()(body)
 
 
 def similarity(a: Signature, b: Signature) -> float:
