@@ -28,10 +28,10 @@ from store.minhash import (
     BandKey,
     Copy,
     Signature,
-    Signer,
     band_keys,
     best_copy,
     encode,
+    signature,
     stored_candidates,
     stored_signatures,
 )
@@ -90,7 +90,6 @@ class NearDupPipeline:
         self.db: Database | None = None
         self.run = RunIndex()
         self.seen = 0
-        self.sign = Signer()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -107,7 +106,7 @@ class NearDupPipeline:
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        sig = self.sign(adapter.get("body") or "")
+        sig = signature(adapter.get("body") or "")
         if sig is None:
             return item
         url = adapter["canonical_url"]
