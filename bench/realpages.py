@@ -82,14 +82,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared/evaldata/public")
     parser.add_argument("--pages", default="500,2000", help="comma-separated page counts")
-    parser.add_argument("-s", "--set", dest="extra", action="append", default=[],
-                        metavar="NAME=VALUE", help="a setting for the crawls (repeatable)")  # fmt: skip
+    parser.add_argument(
+        "-s", "--set", dest="extra", action="append", default=[], metavar="NAME=VALUE",
+        help="a setting for the crawls (repeatable)",
+    )  # fmt: skip
     args = parser.parse_args()
     www = OUT / "www"
     paths = write_pages(args.data, www)
     with FastServer(www) as server:
         for count in (int(n) for n in args.pages.split(",")):
-            figures = crawl(page_urls(server.url, paths, count), f"crawl-{count}", tuple(args.extra))
+            urls = page_urls(server.url, paths, count)
+            figures = crawl(urls, f"crawl-{count}", tuple(args.extra))
             print(f"real-page crawl, {count} pages ({len(paths)} distinct): "
                   f"{figures['seconds']:.1f} s, {figures['pages_per_s']:.1f} pages/s, "
                   f"{figures['stored']:.0f} stored, peak RSS {figures['peak_mb']:.0f} MB",
