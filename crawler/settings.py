@@ -120,3 +120,15 @@ NEWSDESK_ARCHIVE_INDEX = False
 # (crawler/middlewares/robots.py).
 DOWNLOADER_MIDDLEWARES["scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"] = None
 DOWNLOADER_MIDDLEWARES["crawler.middlewares.robots.ServerErrorRobotsMiddleware"] = 100
+
+# Memory (crawler/extensions/memory.py): every NEWSDESK_MEMORY_TRIM_INTERVAL seconds the C
+# library returns the memory freed by extraction to the system (0: never); without it a
+# crawl's resident size grew with the number of pages.
+EXTENSIONS["crawler.extensions.memory.MemoryTrimmer"] = 530
+NEWSDESK_MEMORY_TRIM_INTERVAL = 0.5
+
+# Extraction in worker processes (crawler/extract/pool.py): how many (-1: one per core;
+# 0: in the crawl's own process), and after how many pages a worker is replaced by a
+# fresh one (what extraction libraries keep between pages cannot grow with a crawl).
+NEWSDESK_EXTRACT_WORKERS = -1
+NEWSDESK_EXTRACT_WORKER_PAGES = 500
