@@ -156,7 +156,8 @@ def search(
     Ranking reads every match, so a word found in most articles would cost its time in
     proportion to the database: only the ``ranked`` (default :data:`RANKED_MATCHES`) most
     recently stored matches (that pass the filters) are ranked. Snippets are made for the
-    returned rows only, from the first :data:`SNIPPET_CHARS` characters of each text (:func:`snippets`).
+    returned rows only, from the first :data:`SNIPPET_CHARS` characters of each text
+    (:func:`snippets`).
     Raises :class:`QuerySyntaxError` for search text that is not valid syntax.
     """
     query = fts_query(text)
