@@ -101,14 +101,23 @@ def _start_worker(crawl: int) -> None:
 
 
 def _exit_without(crawl: int) -> None:
-    while True:
+    while _alive(crawl):
         time.sleep(WATCH_SECONDS)
-        try:
-            os.kill(crawl, 0)
-        except ProcessLookupError:
-            os._exit(0)
-        except PermissionError:  # a process of another user took the number
-            os._exit(0)
+    os._exit(0)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs: a killed one not yet reaped by its parent (a zombie,
+    state ``Z`` in /proc) does not; it holds no pipe any more."""
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):  # PermissionError: the number was reused
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:  # no /proc (not Linux): os.kill said enough
+        return True
 
 
 class ExtractionPool:
