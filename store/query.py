@@ -175,14 +175,20 @@ def search(
 # Matches ranked per search, the most recently stored first (what a reader of news wants
 # among thousands of equally good matches); stated in `newsdesk search --help`.
 RANKED_MATCHES = 5_000
-_MATCHES = "from articles_fts join articles on articles.id = articles_fts.rowid"
+
+
+def _matches(condition: str) -> str:
+    """The FTS table, joined with ``articles`` only when a filter needs its columns."""
+    if condition == "1":
+        return "from articles_fts"
+    return "from articles_fts join articles on articles.id = articles_fts.rowid"
 
 
 def _oldest_ranked(db: Database, condition: str, params: dict[str, Any], ranked: int) -> int:
     """The smallest rowid among the ``ranked`` newest matches (0: all are ranked).
     Walking the matches by rowid computes no rank, so it stops early."""
     sql = f"""
-        select articles_fts.rowid {_MATCHES}
+        select articles_fts.rowid {_matches(condition)}
         where articles_fts match :query and {condition}
         order by articles_fts.rowid desc limit 1 offset {int(ranked) - 1}
     """
@@ -198,7 +204,8 @@ def _ranked_sql(condition: str) -> str:
         select articles.id, articles.site, articles.title, articles.published,
                articles.authors, articles.language, articles.canonical_url, best.rank
         from (
-            select articles_fts.rowid as id, bm25(articles_fts, {weights}) as rank {_MATCHES}
+            select articles_fts.rowid as id, bm25(articles_fts, {weights}) as rank
+            {_matches(condition)}
             where articles_fts match :query and articles_fts.rowid >= :oldest and {condition}
             order by rank limit :limit
         ) as best join articles on articles.id = best.id
