@@ -168,7 +168,9 @@ def main() -> None:
                   f"{figures['stored']:.0f} stored, peak RSS {figures['peak_mb']:.0f} MB "
                   f"(crawl process), {figures['worker_peak_mb']:.0f} MB (largest of "
                   f"{figures['workers']:.0f} processes below it), peak PSS of all "
-                  f"{figures['pss_peak_mb']:.0f} MB", flush=True)  # fmt: skip
+                  f"{figures['pss_peak_mb']:.0f} MB (targets: peak RSS < 250 MB and flat "
+                  "in pages; pages/s >= 1.7x the crawl without workers, "
+                  "-s NEWSDESK_EXTRACT_WORKERS=0)", flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":

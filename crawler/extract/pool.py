@@ -8,7 +8,7 @@ or the reason it was refused; the spider awaits it (Scrapy runs on the asyncio r
 
 - Bounded: ``NEWSDESK_EXTRACT_WORKERS`` processes (default: one per core; 0 extracts in
   the crawl's own process), and no more pages waiting than the requests Scrapy has in
-  flight. Each worker is replaced after ``NEWSDESK_EXTRACT_WORKER_PAGES`` pages, so what
+  flight. The workers are replaced after ``NEWSDESK_EXTRACT_WORKER_PAGES`` pages each, so what
   extraction libraries keep between pages (their caches, a fragmented heap) cannot grow
   with a crawl.
 - Workers start from a fork server that imported the extraction code once (not forked
@@ -125,9 +125,10 @@ class ExtractionPool:
 
     def __init__(self, workers: int, pages_per_worker: int = 0) -> None:
         self.workers = workers
-        self.pages_per_worker = pages_per_worker or None
+        self.pages_per_pool = pages_per_worker * workers
         self.executor: ProcessPoolExecutor | None = None
         self.generation = 0  # how many pools were started: a broken one is replaced once
+        self.pages = 0  # sent to the current pool
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -158,14 +159,21 @@ class ExtractionPool:
         raise AssertionError("unreachable")
 
     def _executor(self) -> ProcessPoolExecutor:
+        if self.executor is not None and self.pages_per_pool and self.pages >= self.pages_per_pool:
+            # A fresh pool; the old one finishes its pages, then its workers exit.
+            # (Not max_tasks_per_child: with it Python 3.11's pool can hang when a worker
+            # retires.)
+            self.executor.shutdown(wait=False)
+            self.executor = None
         if self.executor is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(PRELOAD)
             self.executor = ProcessPoolExecutor(
-                self.workers, context, initializer=_start_worker, initargs=(os.getpid(),),
-                max_tasks_per_child=self.pages_per_worker,
-            )  # fmt: skip
+                self.workers, context, initializer=_start_worker, initargs=(os.getpid(),)
+            )
             self.generation += 1
+            self.pages = 0
+        self.pages += 1
         return self.executor
 
     def _replace(self, generation: int) -> None:

@@ -95,3 +95,19 @@ def test_a_killed_worker_costs_no_page_and_the_next_pages_are_extracted() -> Non
         assert pool.executor is not executor  # a new pool took over
     finally:
         pool.close()
+
+
+def test_workers_are_replaced_after_their_pages_and_every_page_is_extracted() -> None:
+    pool = ExtractionPool(1, pages_per_worker=2)
+
+    async def five() -> list[Any]:
+        return [await pool.article(response(path), None, None) for path in PAGES[:5]]
+
+    try:
+        articles = asyncio.run(five())
+    finally:
+        pool.close()
+    assert pool.generation == 3  # pages 1-2, 3-4, 5
+    assert [a.get("title") for a in articles] == [
+        build_article(response(path)).get("title") for path in PAGES[:5]
+    ]
