@@ -164,7 +164,7 @@ def search(
     condition, params = (filters or Filters()).where()
     params.update(query=query, limit=limit)
     try:
-        params["oldest"] = _oldest_ranked(db, condition, params, ranked or RANKED_MATCHES)
+        params["ranked"] = ranked or RANKED_MATCHES
         rows = list(db.query(_ranked_sql(condition), params))
         found = snippets(db, [row["id"] for row in rows], query, highlight)
     except sqlite3.OperationalError as exc:
@@ -184,30 +184,21 @@ def _matches(condition: str) -> str:
     return "from articles_fts join articles on articles.id = articles_fts.rowid"
 
 
-def _oldest_ranked(db: Database, condition: str, params: dict[str, Any], ranked: int) -> int:
-    """The smallest rowid among the ``ranked`` newest matches (0: all are ranked).
-    Walking the matches by rowid computes no rank, so it stops early."""
-    sql = f"""
-        select articles_fts.rowid {_matches(condition)}
-        where articles_fts match :query and {condition}
-        order by articles_fts.rowid desc limit 1 offset {int(ranked) - 1}
-    """
-    row = db.execute(sql, params).fetchone()
-    return int(row[0]) if row else 0
-
-
 def _ranked_sql(condition: str) -> str:
-    """The best ``:limit`` matches from ``:oldest`` on, ranked in a subquery; the article
-    columns are read for the returned rows only."""
+    """The best ``:limit`` of the ``:ranked`` newest matches. Walking the matches newest
+    first stops after ``:ranked`` of them, so BM25 is computed for those alone; the
+    article columns are read for the returned rows only."""
     weights = ", ".join(map(str, BM25_WEIGHTS))
     return f"""
         select articles.id, articles.site, articles.title, articles.published,
                articles.authors, articles.language, articles.canonical_url, best.rank
         from (
-            select articles_fts.rowid as id, bm25(articles_fts, {weights}) as rank
-            {_matches(condition)}
-            where articles_fts match :query and articles_fts.rowid >= :oldest and {condition}
-            order by rank limit :limit
+            select id, rank from (
+                select articles_fts.rowid as id, bm25(articles_fts, {weights}) as rank
+                {_matches(condition)}
+                where articles_fts match :query and {condition}
+                order by articles_fts.rowid desc limit :ranked
+            ) order by rank limit :limit
         ) as best join articles on articles.id = best.id
         order by best.rank
     """
