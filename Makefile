@@ -25,6 +25,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/declared_cpu.py
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python -m bench --write $(BENCH_ARGS)
+	$(BIN)/python -m bench.realpages -s NEWSDESK_EXTRACT_WORKERS=0
+	$(BIN)/python -m bench.realpages
 	$(BIN)/python bench/startup.py
 
 bench-quick: $(STAMP)

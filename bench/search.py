@@ -62,17 +62,46 @@ def percentiles(values: list[float]) -> dict[str, float]:
 
 
 def measure(path: Path, fts_queries: int, like_queries: int, seed: int) -> dict[str, Any]:
-    """One round: the same queries through FTS and (the first ``like_queries``) LIKE."""
+    """One round: the same queries through FTS and (the first ``like_queries``) LIKE, and
+    each kind of query of :func:`kinds` through FTS."""
     db = open_db(path, create=False)
     try:
         texts = queries(db, fts_queries, seed)
         fts = latencies(db, search, texts)
         like = latencies(db, like_scan, texts[:like_queries])
         hits = sum(1 for text in texts if search(db, text))
+        by_kind = {
+            kind: percentiles(latencies(db, search, examples))
+            for kind, examples in kinds(db, texts, seed).items()
+        }
     finally:
         db.close()
     return {
         "fts_ms": percentiles(fts),
         "like_ms": percentiles(like),
         "queries_with_hits": hits / len(texts),
+        "kinds_ms": by_kind,
+    }
+
+
+KIND_QUERIES = 20
+
+
+def kinds(db: Database, texts: list[str], seed: int) -> dict[str, list[str]]:
+    """Queries of each kind: a phrase from an article, two words of middling frequency,
+    a three-letter prefix (``wor*``), and one of the words nearly every article has."""
+    rng = random.Random(seed)
+    sample = [row["body"] for row in db.query("select body from articles limit 500")]
+    counts = Counter(word for body in sample for word in re.findall(r"\w+", body.lower()))
+    everywhere = [word for word, n in counts.most_common(10) if n >= len(sample)]
+    phrases = []
+    while len(phrases) < KIND_QUERIES:
+        words = re.findall(r"\w+", rng.choice(sample))
+        start = rng.randrange(max(1, len(words) - 3))
+        phrases.append('"' + " ".join(words[start : start + 3]) + '"')
+    return {
+        "phrase": phrases,
+        "two words": texts[:KIND_QUERIES],
+        "prefix*": [text.split()[0][:3] + "*" for text in texts[:KIND_QUERIES]],
+        "word in every article": [rng.choice(everywhere or ["the"]) for _ in range(KIND_QUERIES)],
     }

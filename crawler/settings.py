@@ -19,6 +19,10 @@ ROBOTSTXT_OBEY = True
 # Politeness: a nightly crawl is not in a hurry.
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Outputs of one callback processed at once. A page gives at most one article and a listing
+# page's requests only go to the scheduler; Scrapy's 100 starts 100 asyncio tasks per page
+# (13% of a crawl's CPU, BENCHMARKS.md).
+CONCURRENT_ITEMS = 4
 DOWNLOAD_DELAY = 0.5
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
@@ -124,3 +128,15 @@ NEWSDESK_ARCHIVE_INDEX = False
 # (crawler/middlewares/robots.py).
 # After Scrapy's RobotsTxtMiddleware (100), which stays on.
 DOWNLOADER_MIDDLEWARES["crawler.middlewares.robots.ServerErrorRobotsMiddleware"] = 110
+
+# Memory (crawler/extensions/memory.py): every NEWSDESK_MEMORY_TRIM_INTERVAL seconds the C
+# library returns the memory freed by extraction to the system (0: never); without it a
+# crawl's resident size grew with the number of pages.
+EXTENSIONS["crawler.extensions.memory.MemoryTrimmer"] = 530
+NEWSDESK_MEMORY_TRIM_INTERVAL = 0.5
+
+# Extraction in worker processes (crawler/extract/pool.py): how many (-1: one per core;
+# 0: in the crawl's own process), and after how many pages a worker is replaced by a
+# fresh one (what extraction libraries keep between pages cannot grow with a crawl).
+NEWSDESK_EXTRACT_WORKERS = -1
+NEWSDESK_EXTRACT_WORKER_PAGES = 500

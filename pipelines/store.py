@@ -55,6 +55,8 @@ class StorePipeline:
         self.crawler: Crawler | None = None
         self.failed = False
         self.outcomes: list[str] = []  # counted once their batch commits
+        self.data_version = -1  # PRAGMA data_version when our last batch began
+        self.others_wrote = True
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -93,6 +95,7 @@ class StorePipeline:
         batch, self.pending = self.pending, []
         try:
             with write_transaction(self.db):
+                self._check_others(self.db)
                 for item in batch:
                     self._write(self.db, item)
         except sqlite3.Error as exc:
@@ -106,6 +109,17 @@ class StorePipeline:
                 self.stats.inc_value(outcome)
         self.outcomes.clear()
 
+    def _check_others(self, db: Database) -> None:
+        """Whether another connection (another crawl, in this process or another) has
+        committed since our previous batch began: SQLite changes ``PRAGMA data_version``
+        for this connection exactly then. If none has, the near-duplicate pipeline, which
+        looked at this batch's items after our previous batch began and whose run index
+        holds every item since, has already seen every copy stored before them; the
+        second band lookup at write time is skipped."""
+        version = db.execute("PRAGMA data_version").fetchone()[0]
+        self.others_wrote = version != self.data_version
+        self.data_version = version
+
     def _write(self, db: Database, item: dict[str, Any]) -> None:
-        outcomes = write_article(db, item, self.near_threshold)
+        outcomes = write_article(db, item, self.near_threshold, self.others_wrote)
         self.outcomes += [OUTCOME_KEYS[outcome] for outcome in outcomes]

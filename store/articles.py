@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from sqlite_utils import Database
@@ -45,12 +46,19 @@ def article_row(item: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def write_article(db: Database, item: dict[str, Any], near_threshold: float) -> list[str]:
-    """Insert or update one article in the open transaction; the outcomes, in order."""
+def write_article(
+    db: Database, item: dict[str, Any], near_threshold: float, others_wrote: bool = True
+) -> list[str]:
+    """Insert or update one article in the open transaction; the outcomes, in order.
+
+    ``others_wrote``: whether another connection may have stored articles since the
+    near-duplicate pipeline looked at this item; only then is it looked up again among
+    the stored ones (:func:`store.minhash.late_duplicate_of`).
+    """
     outcomes: list[str] = []
     row = article_row(item)
     row["duplicate_of"] = minhash.resolve_duplicate_of(db, item.get("duplicate_of"))
-    if row["duplicate_of"] is None:
+    if row["duplicate_of"] is None and others_wrote:
         row["duplicate_of"] = minhash.late_duplicate_of(db, item, near_threshold)
         if row["duplicate_of"] is not None:
             outcomes.append(Outcome.NEAR_DUPLICATE_LATE)
@@ -60,7 +68,7 @@ def write_article(db: Database, item: dict[str, Any], near_threshold: float) -> 
     existing = next(db.query(sql, [row["canonical_url"]]), None)
     if existing is None:
         row.update(first_seen=row["last_seen"], version=1)
-        article_id = db.table("articles").insert(row).last_pk
+        article_id = _insert("articles", row, db)
         outcomes.append(Outcome.NEW)
     else:
         article_id = existing["id"]
@@ -68,11 +76,30 @@ def write_article(db: Database, item: dict[str, Any], near_threshold: float) -> 
         db.table("articles").update(article_id, {**row, "version": existing["version"] + 1})
         outcomes.append(Outcome.UPDATED)
     minhash.store_signature(db, article_id, item.get("minhash"))
-    for url in {item["url"], row["canonical_url"], *(item.get("redirected_from") or [])}:
-        db.table("article_urls").insert(
-            {"url": url, "article_id": article_id, "first_seen": row["last_seen"]}, ignore=True
-        )
+    urls = {item["url"], row["canonical_url"], *(item.get("redirected_from") or [])}
+    db.conn.executemany(
+        "insert or ignore into article_urls (url, article_id, first_seen) values (?, ?, ?)",
+        [(url, article_id, row["last_seen"]) for url in urls],
+    )
     return outcomes
+
+
+def _insert(table: str, row: dict[str, Any], db: Database) -> int:
+    """Insert ``row``; its id. The SQL text depends only on the columns, so SQLite's
+    prepared statement is reused from one article to the next (sqlite-utils' ``insert``
+    builds and inspects anew each time, four times the cost)."""
+    cursor = db.conn.execute(_insert_sql(table, tuple(row)), list(row.values()))
+    return int(cursor.lastrowid or 0)
+
+
+@cache
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    """
+    >>> _insert_sql("articles", ("title", "body"))
+    'insert into [articles] ([title], [body]) values (?, ?)'
+    """
+    names = ", ".join(f"[{column}]" for column in columns)
+    return f"insert into [{table}] ({names}) values ({', '.join('?' * len(columns))})"
 
 
 def _keep_version(db: Database, existing: dict[str, Any], replaced_at: str) -> None:

@@ -23,7 +23,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from datasketch import MinHash
 from sqlite_utils import Database
 
 # Five-word shingles: long enough that stock phrases ("according to the") shared by
@@ -35,9 +34,11 @@ SHINGLE_WORDS = 5
 # standard deviation), and give 32 bands of 4 rows, all of them used.
 NUM_PERM = 128
 # The hash family and seed define the stored signatures: changing either makes the
-# stored ones incomparable (datasketch 2's default scheme, pinned explicitly).
+# stored ones incomparable (datasketch 2's default scheme, "affine32", computed here).
 SEED = 1
-SCHEME = "affine32"
+_FMIX_SHIFTS = (np.uint32(16), np.uint32(13), np.uint32(16))
+_FMIX_MULTIPLIERS = (np.uint32(0x85EBCA6B), np.uint32(0xC2B2AE35))
+_BLOCK = 4096  # shingles permuted at once (4096 x 128 x 4 bytes = 2 MB)
 # 32 bands x 4 rows, chosen for recall at the default threshold of 0.5: the chance that
 # a pair becomes a candidate is 1 - (1 - s**4)**32, i.e. 0.87 at s=0.5, 0.99 at 0.6,
 # 0.23 at 0.3 and 0.01 at 0.14. datasketch's optimal parameters for 0.5 with equal
@@ -87,7 +88,10 @@ def shingle_hashes(body: str, size: int = SHINGLE_WORDS) -> npt.NDArray[np.uint3
     >>> int(shingle_hashes("one two three", size=3)[0]) == int(a[0])
     True
     """
-    words = _WORD.findall(body.casefold())
+    return _hashes_of_words(_WORD.findall(body.casefold()), size)
+
+
+def _hashes_of_words(words: list[str], size: int) -> npt.NDArray[np.uint32]:
     codes = np.fromiter(
         (zlib.crc32(word.encode("utf-8")) for word in words), dtype=np.uint64, count=len(words)
     )
@@ -100,15 +104,43 @@ def shingle_hashes(body: str, size: int = SHINGLE_WORDS) -> npt.NDArray[np.uint3
 
 @cache
 def _permutations() -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
-    """The permutation parameters, drawn once from ``SEED``."""
-    template = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
-    a, b = template.permutations
+    """The affine permutations ``h -> a * h + b (mod 2**32)``, ``a`` odd, drawn once from
+    ``SEED`` exactly as datasketch 2 draws them for ``scheme="affine32"``."""
+    generator = np.random.RandomState(SEED)
+    a = generator.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
     return a, b
+
+
+def _fmix32(values: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
+    """MurmurHash3's 32-bit finalizer, datasketch's pre-mix of each input hash."""
+    values = values ^ (values >> _FMIX_SHIFTS[0])
+    values = values * _FMIX_MULTIPLIERS[0]
+    values = values ^ (values >> _FMIX_SHIFTS[1])
+    values = values * _FMIX_MULTIPLIERS[1]
+    return values ^ (values >> _FMIX_SHIFTS[2])
+
+
+def minhash(hashes: npt.NDArray[np.uint32]) -> Signature:
+    """The MinHash of a set of 32-bit hashes: per permutation, the least permuted value.
+
+    What datasketch's ``MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32",
+    hashfunc=int).update_batch(hashes)`` computes (a test holds the two equal), without
+    importing datasketch, which brings scipy with it (60 MB of every crawl's memory).
+    Computed in blocks of rows, so a long body needs no array of its size times 128.
+    """
+    a, b = _permutations()
+    mixed = _fmix32(hashes.astype(np.uint32)).reshape(-1, 1)
+    least = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
+    for start in range(0, len(mixed), _BLOCK):
+        np.minimum(least, (mixed[start : start + _BLOCK] * a + b).min(axis=0), out=least)
+    return least
 
 
 def signature(body: str) -> Signature | None:
     """The MinHash signature of the body (its first ``MAX_SIGNED_CHARS`` characters), or
-    None for a body under ``MIN_WORDS`` words.
+    None for a body under ``MIN_WORDS`` words. The words are found once, for the count
+    and the shingles alike.
 
     >>> signature("too short") is None
     True
@@ -117,14 +149,10 @@ def signature(body: str) -> Signature | None:
     >>> sig.shape, sig.dtype.name, bool((sig == signature(text.upper())).all())
     ((128,), 'uint32', True)
     """
-    body = body[:MAX_SIGNED_CHARS]
-    if len(_WORD.findall(body)) < MIN_WORDS:
+    words = _WORD.findall(body[:MAX_SIGNED_CHARS].casefold())
+    if len(words) < MIN_WORDS:
         return None
-    minhash = MinHash(
-        num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=int, permutations=_permutations()
-    )
-    minhash.update_batch(shingle_hashes(body).tolist())
-    return np.asarray(minhash.hashvalues, dtype=np.uint32)
+    return minhash(_hashes_of_words(words, SHINGLE_WORDS))
 
 
 def similarity(a: Signature, b: Signature) -> float:

@@ -41,6 +41,8 @@ def search_command(text: str, db_path: str, limit: int, fmt: str | None, **filte
 
     Plain words must all appear; punctuation is ignored. Also understood:
     "a phrase", OR / AND / NOT in capitals between terms, and prefix* search.
+    Of a search matching more than 5,000 articles (after the filters), the 5,000
+    most recently stored are ranked.
 
     Example: newsdesk search "European Security Treaty" --site eirns --since 30d
     """

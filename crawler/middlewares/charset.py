@@ -34,10 +34,12 @@ def _utf8_damage(body: bytes) -> tuple[int, int]:
     >>> _utf8_damage("café “x”".encode("cp1252")), _utf8_damage("café".encode())
     ((3, 0), (0, 1))
     """
+    if body.isascii():
+        return 0, 0
     text = body.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
-    good = sum(1 for char in text if ord(char) > 127) - bad
-    return bad, good
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))  # in C, not per char
+    return bad, non_ascii - bad
 
 
 def better_encoding(content_type: str | None, body: bytes) -> str | None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
+from typing import Any, Self
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.extract.article import Refused, build_article, count_fields
+from crawler.extract.article import Refused, count_fields
+from crawler.extract.pool import ExtractionPool
 from crawler.extract.site import SiteExtractor
 from crawler.items import Article
 from crawler.middlewares.mirror import declared_url
@@ -22,11 +26,20 @@ class RecordingSpider(scrapy.Spider):
 
     site: Site | None = None
     extractor: SiteExtractor | None = None
+    extraction: ExtractionPool = ExtractionPool(0)  # from_crawler: the crawl's workers
 
-    def parse_article(self, response: Response) -> Iterator[Article]:
-        """An article page: extract it; the pipelines validate, deduplicate and store."""
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.extraction = ExtractionPool.from_crawler(crawler)
+        crawler.signals.connect(spider.extraction.close, signal=signals.spider_closed)
+        return spider
+
+    async def parse_article(self, response: Response) -> AsyncIterator[Article]:
+        """An article page: extract it (in a worker process, :mod:`crawler.extract.pool`);
+        the pipelines validate, deduplicate and store."""
         try:
-            article = build_article(response, self.site, self.extractor)
+            article = await self.extraction.article(response, self.site, self.extractor)
         except Refused as refused:
             self.drop(response.url, refused.reason, refused.detail)
             return

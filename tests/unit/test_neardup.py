@@ -265,3 +265,20 @@ def test_on_all_evaldata_bodies_links_follow_the_exact_similarity(db: Path) -> N
     crawl(db, [article(key, body) for key, body in bodies.items()])
     found = {url: first for url, first in links(db).items() if first is not None}
     assert found == expected
+
+
+def test_signatures_are_the_stored_datasketch_minhashes() -> None:
+    """Signatures already stored were made with datasketch: ours must be equal, value for
+    value, or a new copy would never link to a stored one. A body longer than one block of
+    shingles included."""
+    from datasketch import MinHash
+
+    from store.minhash import NUM_PERM, SEED, shingle_hashes, signature
+
+    long_body = " ".join(f"w{i % 7001}" for i in range(12_000))
+    for body in [entry["body"] for entry in ARTICLES.values()] + [long_body]:
+        reference = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32", hashfunc=int)
+        reference.update_batch(shingle_hashes(body).tolist())
+        ours = signature(body)
+        assert ours is not None
+        assert ours.tolist() == reference.hashvalues.tolist()

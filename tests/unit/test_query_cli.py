@@ -389,3 +389,15 @@ def test_export_bad_syntax_leaves_no_file(crawled_db: Path, tmp_path: Path) -> N
                      "-o", str(target))
     assert_clean_failure(result, 2)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_common_word_ranks_only_the_most_recently_stored_matches(crawled_db: Path) -> None:
+    db = open_db(crawled_db, create=False)
+    newest = [row["id"] for row in query(crawled_db, "select id from articles order by id desc")]
+    capped = search(db, ALL, 100, ranked=3)
+    assert {row["id"] for row in capped} == set(newest[:3])
+    assert [row["rank"] for row in capped] == sorted(row["rank"] for row in capped)
+    everything = search(db, ALL, 100, ranked=len(newest))
+    assert {row["id"] for row in everything} == set(newest)
+    help_text = " ".join(invoke("search", "-h").stdout.split())
+    assert "5,000 most recently stored are ranked" in help_text

@@ -1,0 +1,189 @@
+"""Extraction in worker processes beside the reactor: every core extracts, and the
+reactor thread stays free for downloads and their timeouts while a page is extracted.
+
+:class:`ExtractionPool` sends each page (its URL, status, headers, body, encoding and the
+request ``meta`` the article step reads) to a worker of a ``ProcessPoolExecutor``, which
+runs the same :func:`~crawler.extract.article.build_article` and sends back the article
+or the reason it was refused; the spider awaits it (Scrapy runs on the asyncio reactor).
+
+- Bounded: ``NEWSDESK_EXTRACT_WORKERS`` processes (default: one per core; 0 extracts in
+  the crawl's own process), and no more pages waiting than the requests Scrapy has in
+  flight. The workers are replaced after ``NEWSDESK_EXTRACT_WORKER_PAGES`` pages each, so what
+  extraction libraries keep between pages (their caches, a fragmented heap) cannot grow
+  with a crawl.
+- Workers start from a fork server that imported the extraction code once (not forked
+  from the crawl, whose reactor, threads and database connections they must not share).
+- A worker that dies (killed, out of memory, a crash in C) breaks the pool: a new pool
+  takes over and the pages it held are extracted once more; a page that breaks the pool
+  again is dropped as ``extraction_failed``, and the crawl goes on.
+- Workers ignore SIGINT and SIGTERM: the crawl's process decides when to stop, finishes
+  or cancels what is waiting, and shuts the pool down (``close``); a worker whose crawl
+  was killed exits within ``WATCH_SECONDS``, and the fork server after its workers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Self
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.http import Headers, Response, TextResponse
+
+from crawler.extract.article import Refused, SiteExtractors, build_article
+from crawler.items import Article
+from crawler.middlewares.mirror import MIRROR
+from crawler.sites import Site
+from crawler.stats import Reason
+
+PRELOAD = ["crawler.extract.article"]  # imported once by the fork server
+META_KEYS = ("redirect_urls", MIRROR)  # what the article step reads of the request
+WATCH_SECONDS = 0.5  # how often a worker checks that its crawl is still there
+
+
+@dataclass(frozen=True)
+class Page:
+    """A downloaded page as a worker rebuilds it."""
+
+    url: str
+    status: int
+    headers: dict[bytes, list[bytes]]
+    body: bytes
+    encoding: str
+    kind: type[TextResponse]
+    meta: dict[str, Any]
+
+    @classmethod
+    def of(cls, response: TextResponse) -> Page:
+        meta = response.meta if response.request is not None else {}
+        return cls(
+            response.url, response.status, dict(response.headers), response.body,
+            response.encoding, type(response), {k: meta[k] for k in META_KEYS if k in meta},
+        )  # fmt: skip
+
+    def response(self) -> TextResponse:
+        request = Request(self.url, meta=self.meta)
+        return self.kind(
+            url=self.url, status=self.status, headers=Headers(self.headers), body=self.body,
+            encoding=self.encoding, request=request,
+        )  # fmt: skip
+
+
+def extract(page: Page, site: Site | None) -> Article | tuple[str, str]:
+    """In a worker: the page's article, or (reason, detail) when it is refused."""
+    try:
+        return build_article(page.response(), site, _extractors()(site))
+    except Refused as refused:
+        return refused.reason, refused.detail
+
+
+@cache
+def _extractors() -> SiteExtractors:
+    return SiteExtractors()  # one per worker process: a site's selectors compiled once
+
+
+def _start_worker(crawl: int) -> None:
+    """In a new worker: leave SIGINT and SIGTERM to the crawl, and exit once the crawl's
+    process ``crawl`` is gone (killed with SIGKILL, it closes nothing: a worker holds
+    both ends of its task pipe and would wait forever, and with it the fork server)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    threading.Thread(target=_exit_without, args=(crawl,), daemon=True).start()
+
+
+def _exit_without(crawl: int) -> None:
+    while _alive(crawl):
+        time.sleep(WATCH_SECONDS)
+    os._exit(0)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs: a killed one not yet reaped by its parent (a zombie,
+    state ``Z`` in /proc) does not; it holds no pipe any more."""
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):  # PermissionError: the number was reused
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:  # no /proc (not Linux): os.kill said enough
+        return True
+
+
+class ExtractionPool:
+    """The worker processes of one crawl, and the in-process step when there are none."""
+
+    def __init__(self, workers: int, pages_per_worker: int = 0) -> None:
+        self.workers = workers
+        self.pages_per_pool = pages_per_worker * workers
+        self.executor: ProcessPoolExecutor | None = None
+        self.generation = 0  # how many pools were started: a broken one is replaced once
+        self.pages = 0  # sent to the current pool
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        workers = settings.getint("NEWSDESK_EXTRACT_WORKERS", -1)
+        if workers < 0:
+            workers = os.cpu_count() or 1
+        return cls(workers, settings.getint("NEWSDESK_EXTRACT_WORKER_PAGES"))
+
+    async def article(self, response: Response, site: Site | None, extractor: Any) -> Article:
+        """The page's article, built in a worker when there are workers; raises
+        :class:`Refused` as :func:`build_article` does."""
+        if not self.workers or not isinstance(response, TextResponse):
+            return build_article(response, site, extractor)
+        page = Page.of(response)
+        for attempt in (1, 2):
+            generation, executor = self.generation, self._executor()
+            try:  # a pool found broken raises at submit, else through the future
+                result = await asyncio.wrap_future(executor.submit(extract, page, site))
+            except BrokenProcessPool:
+                self._replace(generation)
+                if attempt == 2:
+                    raise Refused(Reason.EXTRACTION_FAILED, "the extraction worker died") from None
+                continue
+            if isinstance(result, tuple):
+                raise Refused(*result)
+            return result
+        raise AssertionError("unreachable")
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self.executor is not None and self.pages_per_pool and self.pages >= self.pages_per_pool:
+            # A fresh pool; the old one finishes its pages, then its workers exit.
+            # (Not max_tasks_per_child: with it Python 3.11's pool can hang when a worker
+            # retires.)
+            self.executor.shutdown(wait=False)
+            self.executor = None
+        if self.executor is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(PRELOAD)
+            self.executor = ProcessPoolExecutor(
+                self.workers, context, initializer=_start_worker, initargs=(os.getpid(),)
+            )
+            self.generation += 1
+            self.pages = 0
+        self.pages += 1
+        return self.executor
+
+    def _replace(self, generation: int) -> None:
+        """Drop the broken pool (once, whichever page noticed first)."""
+        if generation == self.generation and self.executor is not None:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor = None
+
+    def close(self) -> None:
+        """Cancel pages not started, wait for those being extracted, stop the workers."""
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
