@@ -5,9 +5,9 @@ times after one warm-up; the figures are medians of the process's own CPU time
 (user + system, from ``wait4``) and wall time. The baseline in the same run is the
 interpreter starting and importing click (``python -c "import click"``): what any
 click command costs before it does anything. Target: every command, ``--help``
-included, in at most 0.35 s, judged on CPU time: on an idle machine a start-up's wall
-time is its CPU time plus file reads, and on a shared one the wall time also holds the
-waits for a core.
+included, in at most 0.35 s of wall time, on an idle machine (on a shared one the wall
+time also holds the waits for a core). The CPU time can exceed the wall time: numpy
+(imported by sqlite-utils) starts its math library's threads.
 
     .venv/bin/python bench/startup.py --db output/news.db
 """
@@ -68,11 +68,11 @@ def main() -> None:
     args = parser.parse_args()
     base_cpu, base_wall = medians([sys.executable, "-c", "import click"], args.reps)
     print(f"baseline (python -c 'import click'): cpu {base_cpu:.3f} s, wall {base_wall:.3f} s")
-    print("| command | cpu s (median) | wall s (median) | cpu / baseline | cpu ≤ 0.35 s |")
+    print("| command | cpu s (median) | wall s (median) | cpu / baseline | wall ≤ 0.35 s |")
     print("| --- | --- | --- | --- | --- |")
     for label, command in commands(args.db).items():
         cpu, wall = medians(command, args.reps)
-        verdict = "met" if cpu <= TARGET_SECONDS else "missed"
+        verdict = "met" if wall <= TARGET_SECONDS else "missed"
         print(f"| `{label}` | {cpu:.3f} | {wall:.3f} | {cpu / base_cpu:.1f}× | {verdict} |",
               flush=True)  # fmt: skip
 
