@@ -37,8 +37,9 @@ def commands(db: str) -> dict[str, list[str]]:
         "newsdesk stats": ["stats", "--db", db, "-f", "json"],
         "newsdesk runs": ["runs", "--db", db],
     }
-    for name in ("crawl", "sites", "demo", "eval", "import", "reextract", "export",
-                 "runs", "schedule", "search", "serve", "show", "stats"):  # fmt: skip
+    for name in ("crawl", "sites", "demo", "dispatch", "eval", "import", "merge",
+                 "reextract", "export", "runs", "schedule", "search", "serve", "show",
+                 "stats"):  # fmt: skip
         runs[f"newsdesk {name} -h"] = [name, "-h"]
     return {label: [newsdesk, *args] for label, args in runs.items()}
 
