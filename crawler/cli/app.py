@@ -17,6 +17,7 @@ from store import DEFAULT_PATH, ENVIRONMENT
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
+F = TypeVar("F", bound=Callable[..., Any])
 DB_PATH_KEY = "newsdesk.db_path"  # in click's context meta: the database a command uses
 
 
@@ -25,17 +26,25 @@ def _remember_db(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return value
 
 
-db_option = click.option(
-    "--db",
-    "db_path",
-    default=DEFAULT_PATH,
-    envvar=ENVIRONMENT,
-    show_default=True,
-    show_envvar=True,
-    type=click.Path(dir_okay=True),
-    callback=_remember_db,
-    help="SQLite database file.",
-)
+def database_option(
+    flag: str, dest: str, help: str, dir_okay: bool = True
+) -> Callable[[F], F]:
+    """An option naming the SQLite database a command uses (default output/news.db, or
+    NEWSDESK_DB_PATH), remembered for the one-line error of a damaged file."""
+    return click.option(
+        flag,
+        dest,
+        default=DEFAULT_PATH,
+        envvar=ENVIRONMENT,
+        show_default=True,
+        show_envvar=True,
+        type=click.Path(dir_okay=dir_okay),
+        callback=_remember_db,
+        help=help,
+    )
+
+
+db_option = database_option("--db", "db_path", "SQLite database file.")
 
 
 sites_dir_option = click.option(
@@ -52,9 +61,6 @@ overrides_option = click.option(
     metavar="NAME=VALUE",
     help="Override a Scrapy setting (repeatable).",
 )
-
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def format_option(*choices: str, default: str | None = None) -> Callable[[F], F]:

@@ -10,29 +10,21 @@ import click
 
 from crawler.cli.app import (
     CONTEXT,
-    DB_PATH_KEY,
     about,
     base_url_option,
+    database_option,
     fail,
     format_option,
     main,
     overrides_option,
     sites_dir_option,
 )
-from store import DEFAULT_PATH, ENVIRONMENT
 from store.db import DatabaseError
 from store.minhash import DEFAULT_THRESHOLD
 from store.snapshot import ShardError
 
-into_option = click.option(
-    "--into",
-    "into",
-    default=DEFAULT_PATH,
-    envvar=ENVIRONMENT,
-    show_default=True,
-    show_envvar=True,
-    type=click.Path(dir_okay=False),
-    help="The central database (created if missing).",
+into_option = database_option(
+    "--into", "into", "The central database (created if missing).", dir_okay=False
 )
 
 
@@ -62,7 +54,6 @@ def merge(
     """
     from store.merge import merge as merge_shards
 
-    ctx.meta[DB_PATH_KEY] = into
     try:
         reports = merge_shards(into, list(shards), near_threshold)
     except (ShardError, DatabaseError) as exc:
