@@ -2,7 +2,8 @@
 
 Nothing is downloaded: :meth:`WarcSpider.start` streams the records of each file
 (:func:`crawler.warc.scan`) and yields an article for each HTML ``200`` response,
-made by :func:`~crawler.extract.article.build_article` with the declared site that
+made by :func:`~crawler.extract.article.build_article` (in the extraction workers,
+as a crawl's pages are) with the declared site that
 owns the URL's domain (``--site`` forces one), else the generic extractor. Items go
 through validate, dedup, near-dup and store like a crawl's, and the run recorder
 writes the ``crawl_runs`` row (site ``import``) and a ``dropped_pages`` row for each
@@ -15,12 +16,13 @@ in the stats only.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections import deque
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 from crawler import stats as keys
-from crawler.extract.article import Refused, SiteExtractors, build_article, count_fields
+from crawler.extract.article import Refused, SiteExtractors, count_fields
 from crawler.items import Article
 from crawler.sites import Site
 from crawler.spiders.base import RecordingSpider
@@ -72,25 +74,34 @@ class WarcSpider(RecordingSpider):
     async def start(self) -> AsyncIterator[Any]:
         self._count(keys.DECLARED_FIELDS, [])  # pages of many sites: no declaration to judge
         for path in self.paths:
-            for article in self._articles(path):
+            async for article in self._articles(path):
                 await self._room()
                 yield article
             if self._full():
                 return
 
-    def _articles(self, path: str) -> Iterator[Article]:
+    async def _articles(self, path: str) -> AsyncIterator[Article]:
+        """The articles of one file, in record order. Pages are extracted by the crawl's
+        extraction workers (:mod:`crawler.extract.pool`), a few at a time (twice as many
+        as there are workers), so the import uses every core and its own memory does not
+        hold the extraction libraries' growth."""
+        ahead = max(1, 2 * self.extraction.workers)
+        pending: deque[asyncio.Task[Article | None]] = deque()
         for entry in scan(path):
             if isinstance(entry, Skip):
                 self._skipped(entry)
-                continue
-            exchange, ref = entry
-            if not self._wanted(exchange):
-                continue
-            article = self._article(exchange, ref)
-            if article is not None:
-                yield article
+            elif self._wanted(entry[0]):
+                self.pages += 1  # counted here, not in the task: --limit holds
+                self._count(keys.PAGES_FETCHED)
+                pending.append(asyncio.ensure_future(self._article(*entry)))
+            while len(pending) >= ahead or (pending and pending[0].done()):
+                if (article := await pending.popleft()) is not None:
+                    yield article
             if self._full():
-                return
+                break
+        while pending:
+            if (article := await pending.popleft()) is not None:
+                yield article
 
     async def _room(self) -> None:
         """Wait while the pipelines hold ``MAX_PENDING`` items: Scrapy sends the items of
@@ -107,15 +118,15 @@ class WarcSpider(RecordingSpider):
             return False
         return not (options.since and iso_date(exchange.date) < options.since)
 
-    def _article(self, exchange: Exchange, ref: RecordRef) -> Article | None:
-        self.pages += 1
-        self._count(keys.PAGES_FETCHED)
+    async def _article(self, exchange: Exchange, ref: RecordRef) -> Article | None:
         if exchange.status != 200:
             self.drop(exchange.url, http_reason(exchange.status), "archived response status")
             return None
         site = self._site_of(exchange.url)
         try:
-            article = build_article(response_of(exchange), site, self.extractors(site))
+            article = await self.extraction.article(
+                response_of(exchange), site, self.extractors(site)
+            )
         except Refused as refused:
             self.drop(exchange.url, refused.reason, refused.detail)
             return None
