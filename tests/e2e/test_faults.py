@@ -37,6 +37,7 @@ MEMORY_BOUND_MB = 300
 FLAKY, LIMITED = "/news/flaky-503.html", "/news/limited-429.html"
 IN_FLIGHT = 0.25  # s: requests sent just before the crawler paused may arrive after it
 CLOCK = 0.01  # s: the logs' times are rounded to the millisecond
+PROMPT = 1.5  # s: how soon after a pause the queued requests must go
 PAUSED = re.compile(r"^(\d+\.\d+) \[crawler\.middlewares\.retryafter\] INFO: "
                     r"\S+(/news/\S+) asked to wait .*: pausing", re.MULTILINE)  # fmt: skip
 
@@ -250,8 +251,10 @@ def test_the_whole_site_waits_with_a_retry(fault_crawl: FaultCrawl) -> None:
                  if paused + IN_FLIGHT < when < over - CLOCK]  # fmt: skip
         assert early == [], f"requested while the site asked to wait {over - paused:.2f} s"
     paused, over = min(found)  # early in the crawl, other pages queued meanwhile:
-    waited = {path for when, path in fault_crawl.requests if over - CLOCK <= when < over + 0.5}
-    assert waited - {FLAKY, LIMITED}  # they went once the wait was over
+    # They went once the wait was over: within PROMPT seconds (the scheduler's next turn,
+    # with room for a loaded machine; nothing went during the wait, checked above).
+    waited = {path for when, path in fault_crawl.requests if over - CLOCK <= when < over + PROMPT}
+    assert waited - {FLAKY, LIMITED}
 
 
 def test_a_wait_over_the_limit_is_not_waited_for(fault_crawl: FaultCrawl) -> None:
