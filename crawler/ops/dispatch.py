@@ -47,7 +47,6 @@ class Outcome:
     node: str
     result: CrawlResult | None = None
     skipped: str | None = None
-    notes: tuple[str, ...] = ()
 
 
 def failed(site: str, why: str) -> CrawlResult:
@@ -73,7 +72,6 @@ class Dispatch:
         self.report = report
         self.waiting: dict[str, Attempt] = {}  # job id -> attempt
         self.outcomes: dict[str, Outcome] = {}
-        self.notes: dict[str, list[str]] = {}
         self.misses: dict[str, int] = {}  # node -> polls failed in a row
 
     def run(self) -> list[Outcome]:
@@ -146,7 +144,6 @@ class Dispatch:
             return
         why = f"job {attempt.job} on {attempt.node.name} ended without finishing"
         if attempt.number <= self.options.retries:
-            self.notes.setdefault(attempt.site, []).append(f"{why}; scheduled again")
             self.report(f"{attempt.site}: {why}; scheduling it again")
             self._schedule(attempt.site, attempt.node, attempt.number + 1)
             return
@@ -155,5 +152,4 @@ class Dispatch:
         self._end(attempt.site, attempt.node.name, result)
 
     def _end(self, site: str, node: str, result: CrawlResult) -> None:
-        notes = tuple(self.notes.get(site, []))
-        self.outcomes[site] = Outcome(site, node, result, notes=notes)
+        self.outcomes[site] = Outcome(site, node, result)
