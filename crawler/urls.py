@@ -54,14 +54,17 @@ def canonicalize(url: str) -> str:
         parts = urlsplit(url)
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             return url
-        return _canonicalize(url)
+        return _canonicalize(url) or url
     except ValueError:
         return url
 
 
-def _canonicalize(url: str) -> str:
+def _canonicalize(url: str) -> str | None:
+    """``None`` when the URL has no host once w3lib has normalised it (``http://\\/0``)."""
     url = canonicalize_url(strip_tracking(url), keep_fragments=False)
     parts = urlsplit(url)
+    if not parts.hostname:
+        return None
     host = (parts.hostname or "").lower().removeprefix("www.")
     port = parts.port
     if port and (parts.scheme, port) not in (("http", 80), ("https", 443)):
