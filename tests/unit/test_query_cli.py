@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlite_utils import Database
 
 from store.db import open_db
 from store.query import Filters, parse_when, search
+from store.schema import migrations
 from tests.conftest import invoke
 
 MARROW = "http://loopback-ledger.test/news/2026/11/18/marrow-river-crests-at-record-height.html"
@@ -401,3 +403,41 @@ def test_a_common_word_ranks_only_the_most_recently_stored_matches(crawled_db: P
     assert {row["id"] for row in everything} == set(newest)
     help_text = " ".join(invoke("search", "-h").stdout.split())
     assert "5,000 most recently stored are ranked" in help_text
+
+
+def test_prefix_search_finds_words_by_their_first_letters(crawled_db: Path) -> None:
+    db = open_db(crawled_db, create=False)
+    hits = {row["id"] for row in search(db, "marr*", 50)}
+    assert hits == {row["id"] for row in search(db, "marrow", 50)} and hits
+
+
+def test_only_a_searched_column_changing_touches_the_search_index(
+    crawled_db: Path, tmp_path: Path
+) -> None:
+    path = copy_db(crawled_db, tmp_path / "copy.db")
+    db = open_db(path)
+    index = "select count(*) as n, sum(length(block)) as size from articles_fts_data"
+    before = query(path, index)
+    db.execute("update articles set last_seen = '2030-01-01T00:00:00+00:00'")
+    db.conn.commit()
+    assert query(path, index) == before
+    db.execute("update articles set title = 'Zanzibarian Quokka' where id = 1")
+    db.conn.commit()
+    assert [row["id"] for row in search(db, "quokka")] == [1]
+    db.execute("insert into articles_fts(articles_fts) values ('integrity-check')")
+
+
+def test_an_older_database_gets_the_prefix_index_and_keeps_its_articles(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="index_search_prefixes")
+    old.execute("insert into articles (canonical_url, url, site, title, body, content_hash) "
+                "values ('http://a.test/1', 'http://a.test/1', 'a', 'Basalt quarry', "
+                "'The basalt quarry reopens.', 'h1')")
+    old.conn.commit()
+    assert "prefix" not in old["articles_fts"].schema
+    old.close()
+    db = open_db(path)
+    assert "prefix='2 3 4'" in db["articles_fts"].schema
+    assert [row["title"] for row in search(db, "basal*")] == ["Basalt quarry"]
+    db.execute("insert into articles_fts(articles_fts) values ('integrity-check')")
