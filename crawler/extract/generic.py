@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import MutableMapping
+from collections.abc import Iterator, MutableMapping
 from datetime import tzinfo
 from functools import cached_property
 from typing import Any
@@ -25,6 +25,7 @@ from scrapy.http import TextResponse
 from crawler.extract import body as bodies
 from crawler.extract import jsonld
 from crawler.extract import metadata as meta
+from crawler.extract.authors import choose_authors
 from crawler.extract.clean import (
     normalize_authors,
     normalize_language,
@@ -79,6 +80,14 @@ _BYLINE_XPATH = (
     '//*[@itemprop="author"]//*[@itemprop="name"]',
     '//*[@itemprop="author"]',
     '//*[contains(concat(" ", normalize-space(@class), " "), " byline ")]',
+)
+# elements and links that say "author" (not a comment's, not a form's): read after the bylines
+_AUTHOR_ELEMENT_XPATH = (
+    '//*[contains(@class, "author")][not(self::img)]'
+    '[not(ancestor-or-self::*[contains(@class, "comment")])][not(ancestor::form)]',
+    '//a[contains(@href, "/author/") or contains(@href, "/autor/") or contains(@href, "/auteur/")'
+    ' or contains(@href, "/autoren/") or contains(@href, "/authors/")]'
+    '[not(ancestor::*[contains(@class, "comment")])]',
 )
 _TEXT_AFTER_XPATH = (
     "following::text()[normalize-space()][not(ancestor::script)][not(ancestor::style)]"
@@ -207,24 +216,39 @@ class GenericPage:
 
     @cached_property
     def authors(self) -> Filled | None:
-        if names := normalize_authors(jsonld.names_of(self.ld.get("author")), self.outlets):
-            return names, "json-ld"
+        return choose_authors(
+            self._author_sources(), self._late_author_sources, self.outlets, host_name(self.response.url)
+        )
+
+    def _author_sources(self) -> Iterator[tuple[list[str], str]]:
+        """The byline sources in order of trust, each read only when asked for."""
+        yield normalize_authors(jsonld.names_of(self.ld.get("author")), self.outlets), "json-ld"
         for key_ in meta.AUTHOR_KEYS:
             values = self.tags_by_key.get(key_, [])
-            if names := normalize_authors(values, self.outlets):
-                return names, meta.source_of(key_)
+            yield normalize_authors(values, self.outlets), meta.source_of(key_)
         for xpath in _BYLINE_XPATH:
-            texts = [t for t in map(text_of_node, self.selector.xpath(xpath)[:4]) if t]
-            if names := normalize_authors(texts, self.outlets):
-                return names, "heuristic"
-        return self._trafilatura_authors()
+            yield self._byline(xpath), "heuristic"
 
-    def _trafilatura_authors(self) -> Filled | None:
+    def _byline(self, xpath: str) -> list[str]:
+        texts = [t for t in map(text_of_node, self.selector.xpath(xpath)[:4]) if t]
+        return normalize_authors(texts, self.outlets)
+
+    def _late_author_sources(self, found_outlet: bool) -> Iterator[tuple[list[str], str]]:
+        """Author elements and trafilatura's search: for a page whose bylines named
+        nobody, trafilatura first (as before); for one that named only its outlet,
+        the page's author elements first."""
+        if not found_outlet:
+            yield self._trafilatura_authors(), "trafilatura"
+        for xpath in _AUTHOR_ELEMENT_XPATH:
+            yield self._byline(xpath), "heuristic"
+        if found_outlet:
+            yield self._trafilatura_authors(), "trafilatura"
+
+    def _trafilatura_authors(self) -> list[str]:
         from trafilatura.metadata import extract_metadata  # heavy; only as a last resort
 
         found = extract_metadata(self.response.text, default_url=self.response.url, extensive=False)
-        names = normalize_authors((found.author or "").split(";"), self.outlets)
-        return (names, "trafilatura") if names else None
+        return normalize_authors((found.author or "").split(";"), self.outlets)
 
     @cached_property
     def published(self) -> Filled | None:

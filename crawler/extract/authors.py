@@ -1,0 +1,124 @@
+"""Choosing a page's authors among its byline sources.
+
+The sources are read in order of trust (JSON-LD ``author``, the author meta
+tags, ``rel=author`` and other byline markup, the elements and links that say
+"author", trafilatura's search). The first source that names someone is the
+answer, unless it names only the outlet (its publisher, site name or host, as
+many CMSs fill the author field): then a later source that names people wins,
+and the outlet stays the answer when none does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+
+from crawler.extract.clean import compact
+
+Source = tuple[list[str], str]
+# the last label of a name written as a domain ("stern.de", "24horas.cl", "ndr de")
+_DOMAIN_END = re.compile(r"[.\s](?:[a-z]{2}|com|net|org|info)$", re.IGNORECASE)
+_NOT_IN_A_NAME = re.compile(r"[\d:/@|*#©()\[\]]")
+_LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
+_MAX_PEOPLE = 3
+_MAX_WORDS = 5
+
+
+def outlet_key(name: str) -> str:
+    """A name's comparison key without a domain ending.
+
+    >>> outlet_key("STERN.de"), outlet_key("NDR de"), outlet_key("Ann Lee")
+    ('stern', 'ndr', 'annlee')
+    """
+    return compact(_DOMAIN_END.sub("", name.strip()))
+
+
+def names_outlet(name: str, outlets: Iterable[str], host: str = "") -> bool:
+    """Whether an author name is the outlet's: its publisher or site name, or its host.
+
+    A person's name that is only the host is a personal site's owner, not an outlet.
+
+    >>> names_outlet("LAOLA1.at", {"laola1"}), names_outlet("n-tv NACHRICHTEN", {"n-tv.de"})
+    (True, False)
+    >>> names_outlet("Ana Ruiz", {"anaruiz"}, host="anaruiz")
+    False
+    """
+    wanted = outlet_key(name)
+    for outlet in outlets:
+        if outlet == host and looks_like_person(name) and len(name.split()) >= 2:
+            continue
+        if wanted and wanted == outlet_key(outlet):
+            return True
+    return False
+
+
+def looks_like_person(name: str) -> bool:
+    """Whether a byline text reads as a name: a few words, capitalised where the
+    script has capitals, no digits or form and date punctuation.
+
+    >>> [looks_like_person(n) for n in ("Ana de la Ruiz", "毎日 太郎", "published every week")]
+    [True, True, False]
+    >>> [looks_like_person(n) for n in ("Stand: 20. April", "Name *", "-")]
+    [False, False, False]
+    """
+    words = name.split()
+    if not words or len(words) > _MAX_WORDS or _NOT_IN_A_NAME.search(name):
+        return False
+    if not any(ch.isalpha() for ch in name):
+        return False
+    latin = [w for w in words if _LATIN.match(w)]
+    if not latin:
+        return True
+    capitalised = sum(w[0].isupper() for w in latin)
+    return words[0][0].isupper() and capitalised >= len(latin) - 1
+
+
+def people(names: list[str], outlets: Iterable[str], host: str = "") -> list[str] | None:
+    """The people a later source names: at most three names that read as names, one
+    of them of two words or more (or in a script without spaces), no outlet.
+
+    >>> people(["Ana Ruiz", "Ledger"], {"Ledger"}), people(["APA"], set()), people(["Frankfurt"], set())
+    (['Ana Ruiz'], None, None)
+    """
+    found = [n for n in names if not names_outlet(n, outlets, host)]
+    if not found or len(found) > _MAX_PEOPLE or not all(map(looks_like_person, found)):
+        return None
+    if not any(len(n.split()) >= 2 or not _LATIN.search(n) for n in found):
+        return None
+    return found
+
+
+def choose_authors(
+    trusted: Iterable[Source],
+    fallbacks: Callable[[bool], Iterator[Source]],
+    outlets: set[str],
+    host: str = "",
+) -> Source | None:
+    """The authors, from sources in order of trust (read lazily: a page whose JSON-LD
+    names its author reads nothing else).
+
+    ``fallbacks(found_outlet)`` gives the sources read last, in the order fit for a
+    page whose trusted sources named only the outlet or nobody.
+
+    >>> choose_authors([(["Ledger"], "json-ld"), (["Ana Ruiz"], "heuristic")],
+    ...                lambda _: iter([]), {"Ledger"})
+    (['Ana Ruiz'], 'heuristic')
+    >>> choose_authors([(["Ledger"], "json-ld")], lambda _: iter([(["APA"], "x")]), {"Ledger"})
+    (['Ledger'], 'json-ld')
+    """
+    first: Source | None = None
+    for names, source in trusted:
+        if not names:
+            continue
+        if first is None:
+            first = names, source
+            if not all(names_outlet(n, outlets, host) for n in names):
+                return first
+        elif found := people(names, outlets, host):
+            return found, source
+    for names, source in fallbacks(first is not None):
+        if names and first is None and source == "trafilatura":
+            return names, source
+        if found := people(names, outlets, host):
+            return found, source
+    return first
