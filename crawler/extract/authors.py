@@ -21,6 +21,8 @@ _DOMAIN_END = re.compile(r"[.\s](?:[a-z]{2}|com|net|org|info)$", re.IGNORECASE)
 _NOT_IN_A_NAME = re.compile(r"[\d:/@|*#©()\[\]]")
 _LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
 _MAX_PEOPLE = 3
+# more names than this in one source is a list of other people's (references, teasers)
+_MAX_BYLINE = 8
 _MAX_WORDS = 5
 
 
@@ -88,6 +90,23 @@ def people(names: list[str], outlets: Iterable[str], host: str = "") -> list[str
     return found
 
 
+def doubtful(source: Source, outlets: Iterable[str], host: str = "") -> bool:
+    """Whether a first source's names may not be the story's authors: only the
+    outlet, more names than a byline holds (a paper's reference list), or, outside
+    the article's JSON-LD, a phrase that is no name ("View all posts by Ann Lee").
+
+    >>> doubtful((["View all posts by Ann Lee"], "heuristic"), set())
+    True
+    >>> doubtful((["Guardian staff reporter"], "json-ld"), set()), doubtful((["ann"], "meta"), set())
+    (False, False)
+    """
+    names, kind = source
+    if all(names_outlet(n, outlets, host) for n in names) or len(names) > _MAX_BYLINE:
+        return True
+    phrases = (n for n in names if len(n.split()) >= 2 and not looks_like_person(n))
+    return kind != "json-ld" and any(phrases)
+
+
 def choose_authors(
     trusted: Iterable[Source],
     fallbacks: Callable[[bool], Iterator[Source]],
@@ -112,7 +131,7 @@ def choose_authors(
             continue
         if first is None:
             first = names, source
-            if not all(names_outlet(n, outlets, host) for n in names):
+            if not doubtful(first, outlets, host):
                 return first
         elif found := people(names, outlets, host):
             return found, source
