@@ -12,8 +12,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
-from crawler.extract.clean import compact
+from scrapy.http import TextResponse
+
+from crawler.extract import jsonld
+from crawler.extract import metadata as meta
+from crawler.extract.clean import compact, normalize_authors
+from crawler.extract.titles import text_of_node
 
 Source = tuple[list[str], str]
 # the last label of a name written as a domain ("stern.de", "24horas.cl", "ndr de")
@@ -24,6 +31,21 @@ _MAX_PEOPLE = 3
 # more names than this in one source is a list of other people's (references, teasers)
 _MAX_BYLINE = 8
 _MAX_WORDS = 5
+_BYLINE_XPATH = (
+    '//*[@rel="author"]',
+    '//*[@itemprop="author"]//*[@itemprop="name"]',
+    '//*[@itemprop="author"]',
+    '//*[contains(concat(" ", normalize-space(@class), " "), " byline ")]',
+)
+# elements and links that say "author", not a comment's or a form's: read after the bylines
+_AUTHOR_ELEMENT_XPATH = (
+    '//*[contains(@class, "author")][not(self::img)]'
+    '[not(ancestor-or-self::*[contains(@class, "comment")])][not(ancestor::form)]',
+    '//a[contains(@href, "/author/") or contains(@href, "/autor/") or contains(@href, "/auteur/")'
+    ' or contains(@href, "/autoren/") or contains(@href, "/authors/")]'
+    '[not(ancestor::*[contains(@class, "comment")])]',
+)
+_ELEMENTS_READ = 4
 
 
 def outlet_key(name: str) -> str:
@@ -56,7 +78,7 @@ def names_outlet(name: str, outlets: Iterable[str], host: str = "") -> bool:
 
 def looks_like_person(name: str) -> bool:
     """Whether a byline text reads as a name: a few words, capitalised where the
-    script has capitals, no digits or form and date punctuation.
+    script has capitals (but for short particles), no digits or form and date punctuation.
 
     >>> [looks_like_person(n) for n in ("Ana de la Ruiz", "毎日 太郎", "published every week")]
     [True, True, False]
@@ -71,7 +93,8 @@ def looks_like_person(name: str) -> bool:
     latin = [w for w in words if _LATIN.match(w)]
     if not latin:
         return True
-    capitalised = sum(w[0].isupper() for w in latin)
+    # "de", "la", "von", "van", "bin": a name's particles are short and lower-case
+    capitalised = sum(w[0].isupper() or len(w) <= 3 for w in latin)
     return words[0][0].isupper() and capitalised >= len(latin) - 1
 
 
@@ -79,8 +102,10 @@ def people(names: list[str], outlets: Iterable[str], host: str = "") -> list[str
     """The people a later source names: at most three names that read as names, one
     of them of two words or more (or in a script without spaces), no outlet.
 
-    >>> people(["Ana Ruiz", "Ledger"], {"Ledger"}), people(["APA"], set()), people(["Frankfurt"], set())
-    (['Ana Ruiz'], None, None)
+    >>> people(["Ana Ruiz", "Ledger"], {"Ledger"})
+    ['Ana Ruiz']
+    >>> people(["APA"], set()), people(["Frankfurt"], set())
+    (None, None)
     """
     found = [n for n in names if not names_outlet(n, outlets, host)]
     if not found or len(found) > _MAX_PEOPLE or not all(map(looks_like_person, found)):
@@ -97,8 +122,10 @@ def doubtful(source: Source, outlets: Iterable[str], host: str = "") -> bool:
 
     >>> doubtful((["View all posts by Ann Lee"], "heuristic"), set())
     True
-    >>> doubtful((["Guardian staff reporter"], "json-ld"), set()), doubtful((["ann"], "meta"), set())
-    (False, False)
+    >>> doubtful((["Ledger staff reporter"], "json-ld"), set())
+    False
+    >>> doubtful((["ann"], "meta"), set())
+    False
     """
     names, kind = source
     if all(names_outlet(n, outlets, host) for n in names) or len(names) > _MAX_BYLINE:
@@ -141,3 +168,43 @@ def choose_authors(
         if found := people(names, outlets, host):
             return found, source
     return first
+
+
+@dataclass
+class Bylines:
+    """A page's byline sources, each read only when :func:`choose_authors` asks for it."""
+
+    response: TextResponse
+    ld_author: Any
+    tags: dict[str, list[str]]
+    outlets: set[str]
+
+    def trusted(self) -> Iterator[Source]:
+        """JSON-LD, the author meta tags, then ``rel=author`` and other byline markup."""
+        yield normalize_authors(jsonld.names_of(self.ld_author), self.outlets), "json-ld"
+        for key in meta.AUTHOR_KEYS:
+            yield normalize_authors(self.tags.get(key, []), self.outlets), meta.source_of(key)
+        for xpath in _BYLINE_XPATH:
+            yield self.read(xpath), "heuristic"
+
+    def late(self, found_outlet: bool) -> Iterator[Source]:
+        """Author elements and trafilatura's search: trafilatura first for a page whose
+        bylines named nobody, the page's author elements first for one that named only
+        its outlet (trafilatura then often finds the outlet again)."""
+        if not found_outlet:
+            yield self.trafilatura(), "trafilatura"
+        for xpath in _AUTHOR_ELEMENT_XPATH:
+            yield self.read(xpath), "heuristic"
+        if found_outlet:
+            yield self.trafilatura(), "trafilatura"
+
+    def read(self, xpath: str) -> list[str]:
+        nodes = self.response.selector.xpath(xpath)[:_ELEMENTS_READ]
+        return normalize_authors([t for t in map(text_of_node, nodes) if t], self.outlets)
+
+    def trafilatura(self) -> list[str]:
+        from trafilatura.metadata import extract_metadata  # heavy; only as a last resort
+
+        text, url = self.response.text, self.response.url
+        found = extract_metadata(text, default_url=url, extensive=False)
+        return normalize_authors((found.author or "").split(";"), self.outlets)

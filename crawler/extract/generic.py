@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, MutableMapping
+from collections.abc import MutableMapping
 from datetime import tzinfo
 from functools import cached_property
 from typing import Any
@@ -25,9 +25,8 @@ from scrapy.http import TextResponse
 from crawler.extract import body as bodies
 from crawler.extract import jsonld
 from crawler.extract import metadata as meta
-from crawler.extract.authors import choose_authors
+from crawler.extract.authors import Bylines, choose_authors
 from crawler.extract.clean import (
-    normalize_authors,
     normalize_language,
     strip_site_name,
     unescape,
@@ -75,20 +74,6 @@ _BREAK = re.compile(r"(?i)<\s*(?:br|/p|/div|/h\d|/li)\s*/?>")
 _WORD = re.compile(r"\w")
 # The document's <title>, not the <title> of an inline SVG icon.
 _PAGE_TITLE_XPATH = "(//title[not(ancestor::svg)])[1]//text()"
-_BYLINE_XPATH = (
-    '//*[@rel="author"]',
-    '//*[@itemprop="author"]//*[@itemprop="name"]',
-    '//*[@itemprop="author"]',
-    '//*[contains(concat(" ", normalize-space(@class), " "), " byline ")]',
-)
-# elements and links that say "author" (not a comment's, not a form's): read after the bylines
-_AUTHOR_ELEMENT_XPATH = (
-    '//*[contains(@class, "author")][not(self::img)]'
-    '[not(ancestor-or-self::*[contains(@class, "comment")])][not(ancestor::form)]',
-    '//a[contains(@href, "/author/") or contains(@href, "/autor/") or contains(@href, "/auteur/")'
-    ' or contains(@href, "/autoren/") or contains(@href, "/authors/")]'
-    '[not(ancestor::*[contains(@class, "comment")])]',
-)
 _TEXT_AFTER_XPATH = (
     "following::text()[normalize-space()][not(ancestor::script)][not(ancestor::style)]"
 )
@@ -162,7 +147,7 @@ class GenericPage:
             names = set()
         names.update(self.tags_by_key.get("og:site_name", []))
         names.update(self.tags_by_key.get("application-name", []))
-        names.add(host_name(self.response.url))
+        names.add(self.host)
         return {n for n in (plain(n) for n in names) if n}
 
     @cached_property
@@ -216,39 +201,13 @@ class GenericPage:
 
     @cached_property
     def authors(self) -> Filled | None:
-        return choose_authors(
-            self._author_sources(), self._late_author_sources, self.outlets, host_name(self.response.url)
-        )
+        sources = Bylines(self.response, self.ld.get("author"), self.tags_by_key, self.outlets)
+        found = choose_authors(sources.trusted(), sources.late, self.outlets, self.host)
+        return (found[0], found[1]) if found else None
 
-    def _author_sources(self) -> Iterator[tuple[list[str], str]]:
-        """The byline sources in order of trust, each read only when asked for."""
-        yield normalize_authors(jsonld.names_of(self.ld.get("author")), self.outlets), "json-ld"
-        for key_ in meta.AUTHOR_KEYS:
-            values = self.tags_by_key.get(key_, [])
-            yield normalize_authors(values, self.outlets), meta.source_of(key_)
-        for xpath in _BYLINE_XPATH:
-            yield self._byline(xpath), "heuristic"
-
-    def _byline(self, xpath: str) -> list[str]:
-        texts = [t for t in map(text_of_node, self.selector.xpath(xpath)[:4]) if t]
-        return normalize_authors(texts, self.outlets)
-
-    def _late_author_sources(self, found_outlet: bool) -> Iterator[tuple[list[str], str]]:
-        """Author elements and trafilatura's search: for a page whose bylines named
-        nobody, trafilatura first (as before); for one that named only its outlet,
-        the page's author elements first."""
-        if not found_outlet:
-            yield self._trafilatura_authors(), "trafilatura"
-        for xpath in _AUTHOR_ELEMENT_XPATH:
-            yield self._byline(xpath), "heuristic"
-        if found_outlet:
-            yield self._trafilatura_authors(), "trafilatura"
-
-    def _trafilatura_authors(self) -> list[str]:
-        from trafilatura.metadata import extract_metadata  # heavy; only as a last resort
-
-        found = extract_metadata(self.response.text, default_url=self.response.url, extensive=False)
-        return normalize_authors((found.author or "").split(";"), self.outlets)
+    @cached_property
+    def host(self) -> str:
+        return host_name(self.response.url)
 
     @cached_property
     def published(self) -> Filled | None:
