@@ -46,6 +46,7 @@ from crawler.extract.titles import (
     Heading,
     agrees,
     choose_title,
+    headline_part,
     is_site_heading,
     lone_heading_title,
     shared_heading,
@@ -176,6 +177,9 @@ class GenericPage:
         candidates = [c for c in candidates if c[0]]
         is_article = bool(jsonld.types_of(self.ld) & jsonld.ARTICLE_TYPES)
         if not (headline and is_article) and (lone := self.lone_heading):
+            heading = Heading.of(self.story_h1s[0])
+            if heading and (part := headline_part(heading, candidates)):
+                return part, "heuristic"
             shared = None if agrees(lone, candidates) else shared_heading(self.headings, candidates)
             if shared:
                 return shared

@@ -109,3 +109,15 @@ def test_the_date_under_the_headline_beats_a_generic_date_meta_tag() -> None:
     assert extract(html)["published"] == "2020-04-28"
     named = html.replace('name="date"', 'property="article:published_time"')
     assert extract(named)["published"] == "2020-04-29T11:52:23"
+
+
+def test_a_kicker_label_the_metadata_writes_apart_is_not_part_of_the_title() -> None:
+    html = f"""<html><head><meta property="og:title" content="Ferry slip to reopen - Harbour">
+    <title>Harbour: Ferry slip to reopen | Courier</title></head><body>
+    <h1><span class="label">Harbour</span> <span>Ferry slip to reopen</span></h1>
+    {PARAGRAPH}</body></html>"""
+    assert extract(html)["title"] == "Ferry slip to reopen"
+    # a heading that writes "Kicker: Headline" itself is the title as it stands
+    written = html.replace('"label">Harbour<', '"label">Harbour:<').replace(
+        "Ferry slip to reopen - Harbour", "Harbour: Ferry slip to reopen")
+    assert extract(written)["title"] == "Harbour: Ferry slip to reopen"
