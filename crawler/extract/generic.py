@@ -25,8 +25,8 @@ from scrapy.http import TextResponse
 from crawler.extract import body as bodies
 from crawler.extract import jsonld
 from crawler.extract import metadata as meta
+from crawler.extract.authors import Bylines, choose_authors
 from crawler.extract.clean import (
-    normalize_authors,
     normalize_language,
     strip_site_name,
     unescape,
@@ -46,6 +46,7 @@ from crawler.extract.titles import (
     Heading,
     agrees,
     choose_title,
+    headline_part,
     is_site_heading,
     lone_heading_title,
     shared_heading,
@@ -74,12 +75,6 @@ _BREAK = re.compile(r"(?i)<\s*(?:br|/p|/div|/h\d|/li)\s*/?>")
 _WORD = re.compile(r"\w")
 # The document's <title>, not the <title> of an inline SVG icon.
 _PAGE_TITLE_XPATH = "(//title[not(ancestor::svg)])[1]//text()"
-_BYLINE_XPATH = (
-    '//*[@rel="author"]',
-    '//*[@itemprop="author"]//*[@itemprop="name"]',
-    '//*[@itemprop="author"]',
-    '//*[contains(concat(" ", normalize-space(@class), " "), " byline ")]',
-)
 _TEXT_AFTER_XPATH = (
     "following::text()[normalize-space()][not(ancestor::script)][not(ancestor::style)]"
 )
@@ -153,7 +148,7 @@ class GenericPage:
             names = set()
         names.update(self.tags_by_key.get("og:site_name", []))
         names.update(self.tags_by_key.get("application-name", []))
-        names.add(host_name(self.response.url))
+        names.add(self.host)
         return {n for n in (plain(n) for n in names) if n}
 
     @cached_property
@@ -182,6 +177,9 @@ class GenericPage:
         candidates = [c for c in candidates if c[0]]
         is_article = bool(jsonld.types_of(self.ld) & jsonld.ARTICLE_TYPES)
         if not (headline and is_article) and (lone := self.lone_heading):
+            heading = Heading.of(self.story_h1s[0])
+            if heading and (part := headline_part(heading, candidates)):
+                return part, "heuristic"
             shared = None if agrees(lone, candidates) else shared_heading(self.headings, candidates)
             if shared:
                 return shared
@@ -207,24 +205,13 @@ class GenericPage:
 
     @cached_property
     def authors(self) -> Filled | None:
-        if names := normalize_authors(jsonld.names_of(self.ld.get("author")), self.outlets):
-            return names, "json-ld"
-        for key_ in meta.AUTHOR_KEYS:
-            values = self.tags_by_key.get(key_, [])
-            if names := normalize_authors(values, self.outlets):
-                return names, meta.source_of(key_)
-        for xpath in _BYLINE_XPATH:
-            texts = [t for t in map(text_of_node, self.selector.xpath(xpath)[:4]) if t]
-            if names := normalize_authors(texts, self.outlets):
-                return names, "heuristic"
-        return self._trafilatura_authors()
+        sources = Bylines(self.response, self.ld.get("author"), self.tags_by_key, self.outlets)
+        found = choose_authors(sources.trusted(), sources.late, self.outlets, self.host)
+        return (found[0], found[1]) if found else None
 
-    def _trafilatura_authors(self) -> Filled | None:
-        from trafilatura.metadata import extract_metadata  # heavy; only as a last resort
-
-        found = extract_metadata(self.response.text, default_url=self.response.url, extensive=False)
-        names = normalize_authors((found.author or "").split(";"), self.outlets)
-        return (names, "trafilatura") if names else None
+    @cached_property
+    def host(self) -> str:
+        return host_name(self.response.url)
 
     @cached_property
     def published(self) -> Filled | None:

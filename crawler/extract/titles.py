@@ -24,6 +24,8 @@ Filled = tuple[Any, str]
 _ROOT_URL = re.compile(r"(?:^|https?://[^/?#]+)/?$")
 # how far down a heading's single child is followed to find its parts (<h1><a><span>..)
 _PART_LEVELS = 3
+# what a title writes between a kicker and its headline
+_SEPARATOR_CHARS = " :-–—|·•"
 _HIDDEN_CLASSES = (
     "screen-reader",
     "sr-only",
@@ -220,6 +222,33 @@ def lone_heading_title(heading: str, candidates: list[Filled]) -> Filled:
         if tail != whole and whole.endswith(tail) and len(tail) >= len(whole) / 3:
             return value, source
     return heading, "heuristic"
+
+
+def headline_part(heading: Heading, candidates: list[Filled]) -> str | None:
+    """The headline of a heading shown as a kicker element and the headline with no
+    punctuation between them, when a metadata title writes the two apart
+    (``Kicker: Headline``, ``Headline - Kicker``): the page sets the kicker off as a
+    label, not as words of its title. A heading that writes ``Kicker: Headline``
+    itself keeps its kicker.
+
+    >>> heading = Heading("Leak Rheinmetall data hacked", ("Leak", "Rheinmetall data hacked"))
+    >>> headline_part(heading, [("Rheinmetall data hacked - Leak", "opengraph")])
+    'Rheinmetall data hacked'
+    >>> headline_part(Heading("Leak: Data hacked", ("Leak:", "Data hacked")),
+    ...               [("Leak: Data hacked", "opengraph")]) is None
+    True
+    """
+    if len(heading.parts) != 2 or any(value == heading.text for value, _ in candidates):
+        return None
+    kicker, headline = heading.parts
+    if len(kicker) >= len(headline) or kicker[-1] in _SEPARATOR_CHARS:
+        return None
+    for value, _ in candidates:
+        if value.startswith(kicker) and value[len(kicker) :].lstrip(_SEPARATOR_CHARS) == headline:
+            return headline
+        if value.endswith(kicker) and value[: -len(kicker)].rstrip(_SEPARATOR_CHARS) == headline:
+            return headline
+    return None
 
 
 def agrees(text: str, candidates: list[Filled]) -> bool:

@@ -33,18 +33,18 @@ def test_text_for_screen_readers_is_not_part_of_the_headline() -> None:
 
 def test_a_kicker_element_the_headline_lacks_is_not_read_as_a_cut_title() -> None:
     # og:title is the kicker alone: it starts the heading, yet the heading is not its full form
-    html = f"""<html><head>{news_article(headline="Ferry slip to reopen in spring")}
+    html = f"""<html><head>{news_article(headline="Ferry slip to reopen soon")}
     <meta property="og:title" content="Island transport: what changes in 2027"></head><body>
     <h1><span class="roofline">Island transport: what changes in 2027</span>
-    Ferry slip to reopen in spring</h1>{PARAGRAPH}</body></html>"""
-    assert extract(html)["title"] == "Ferry slip to reopen in spring"
+    Ferry slip to reopen soon</h1>{PARAGRAPH}</body></html>"""
+    assert extract(html)["title"] == "Ferry slip to reopen soon"
 
 
 def test_a_subtitle_inside_the_heading_is_not_part_of_the_title() -> None:
-    html = f"""<html><head>{news_article(headline="Ferry slip to reopen in spring")}</head>
-    <body><h1><span>Ferry slip to reopen in spring</span>
+    html = f"""<html><head>{news_article(headline="Ferry slip to reopen soon")}</head>
+    <body><h1><span>Ferry slip to reopen soon</span>
     <small>after nine years</small></h1>{PARAGRAPH}</body></html>"""
-    assert extract(html)["title"] == "Ferry slip to reopen in spring"
+    assert extract(html)["title"] == "Ferry slip to reopen soon"
 
 
 def test_the_share_title_written_as_the_heading_is_keeps_its_typography() -> None:
@@ -109,3 +109,15 @@ def test_the_date_under_the_headline_beats_a_generic_date_meta_tag() -> None:
     assert extract(html)["published"] == "2020-04-28"
     named = html.replace('name="date"', 'property="article:published_time"')
     assert extract(named)["published"] == "2020-04-29T11:52:23"
+
+
+def test_a_kicker_label_the_metadata_writes_apart_is_not_part_of_the_title() -> None:
+    html = f"""<html><head>
+    <meta property="og:title" content="Ferry slip to reopen soon - Harbour board vote">
+    <title>Harbour board vote: Ferry slip to reopen soon</title></head><body>
+    <h1><span class="label">Harbour board vote</span> <span>Ferry slip to reopen soon</span>
+    </h1>{PARAGRAPH}</body></html>"""
+    assert extract(html)["title"] == "Ferry slip to reopen soon"
+    # a heading that writes "Kicker: Headline" itself is the title as it stands
+    written = html.replace('"label">Harbour board vote<', '"label">Harbour board vote:<')
+    assert extract(written)["title"] == "Harbour board vote: Ferry slip to reopen soon"
