@@ -31,6 +31,9 @@ GENERIC_BOILERPLATE = re.compile(
     r")\s*",
     re.IGNORECASE,
 )
+# A machine-readable date left as a paragraph (microdata shown as text).
+TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?")
+MIN_REPEATED_RUN = 3
 _SHORT_WORDS = 25
 MIN_BODY_WORDS = 20
 _WORD = re.compile(r"\w+")
@@ -70,13 +73,48 @@ def drop_boilerplate(
             continue
         if short and pattern is not None and pattern.fullmatch(para):
             continue
-        if para in seen and short:
+        if (para in seen and short) or TIMESTAMP.fullmatch(para):
             continue
         seen.add(para)
         kept.append(para)
     if kept and title and key(kept[0]) == key(title):
         kept = kept[1:]
+    return drop_repeated_runs(kept)
+
+
+def drop_repeated_runs(paras: list[str]) -> list[str]:
+    """``paras`` without a run of :data:`MIN_REPEATED_RUN` or more paragraphs that
+    repeats, in the same order, paragraphs already given (the story twice over).
+    A paragraph repeated alone (a recipe's ingredient, a quote) stays.
+
+    >>> drop_repeated_runs(["a", "b", "c", "x", "a", "b", "c", "y"])
+    ['a', 'b', 'c', 'x', 'y']
+    >>> drop_repeated_runs(["a", "b", "x", "a", "b", "y"])
+    ['a', 'b', 'x', 'a', 'b', 'y']
+    """
+    kept: list[str] = []
+    start = 0
+    while start < len(paras):
+        run = repeated_run(paras, start)
+        if run >= MIN_REPEATED_RUN:
+            start += run
+        else:
+            kept.append(paras[start])
+            start += 1
     return kept
+
+
+def repeated_run(paras: list[str], start: int) -> int:
+    """How many paragraphs from ``start`` on repeat, in order, an earlier run."""
+    longest = 0
+    for earlier in (i for i in range(start) if paras[i] == paras[start]):
+        length = 0
+        while earlier + length < start and start + length < len(paras):
+            if paras[earlier + length] != paras[start + length]:
+                break
+            length += 1
+        longest = max(longest, length)
+    return longest
 
 
 def word_count(text: str) -> int:

@@ -1,0 +1,50 @@
+"""Generic extraction, the body: what main-text extraction lets through is cut."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.http import HtmlResponse
+
+from crawler.extract.body import finish
+from crawler.extract.generic import GenericPage, fill
+
+URL = "https://www.coastline-courier.test/2026/11/ferry.html"
+SENTENCES = [
+    "The harbour board met on Tuesday evening and agreed to reopen the old ferry slip.",
+    "Its chair said the long wait was over for the island villages along the coast.",
+    "The first crossing would run in the spring once the ramp had been rebuilt and tested.",
+    "Fares will stay at last year's level until the end of the summer season at least.",
+]
+STORY = "".join(f"<p>{sentence}</p>" for sentence in SENTENCES)
+
+
+def body_of(html: str) -> str:
+    article: dict[str, Any] = {}
+    fill(article, GenericPage(HtmlResponse(url=URL, body=html.encode())), ("body",))
+    body: str = article["body"]
+    return body
+
+
+def page(content: str) -> str:
+    return f"<html><body><h1>Ferry slip to reopen</h1><article>{content}</article></body></html>"
+
+
+def test_the_story_given_twice_is_read_once() -> None:
+    # as main-text extraction returns a page that holds its story twice (a print copy)
+    extracted = "\n".join([*SENTENCES, "Print edition", *SENTENCES])
+    assert finish(extracted, None) == "\n\n".join([*SENTENCES, "Print edition"])
+
+
+def test_a_long_paragraph_repeated_alone_stays() -> None:
+    chorus = (
+        "Monday: one cup of oats, half a cup of berries, two boiled eggs and a glass of milk, "
+        "then a walk along the harbour wall before the first ferry leaves the slip."
+    )
+    html = page(f"<p>{chorus}</p>{STORY}<p>{chorus}</p>")
+    assert body_of(html).split("\n\n") == [chorus, *SENTENCES, chorus]
+
+
+def test_a_timestamp_shown_as_text_is_not_body() -> None:
+    body = body_of(page(f'{STORY}<div itemprop="dateCreated">2026-11-19T07:23:12+01:00</div>'))
+    assert "2026-11-19" not in body
