@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from crawler.extract.clean import key
 from crawler.extract.processors import normalize_text
-from crawler.extract.teasers import drop_trailing_teasers
+from crawler.extract.teasers import drop_inline_teasers, drop_trailing_teasers
 
 # Whole-paragraph boilerplate, matched only against short paragraphs.
 GENERIC_BOILERPLATE = re.compile(
@@ -25,6 +25,13 @@ GENERIC_BOILERPLATE = re.compile(
     r"|(?:read more|related|see also|also read|more on this|lesen sie auch|mehr zum thema)\s*:.*"
     r"|.*\b(?:sign up|subscribe)\b.*\bnewsletters?\b.*"
     r"|follow us on\b.*"
+    r"|(?:follow|subscribe to) [\w .'’@&-]{1,40} on (?:instagram|facebook|twitter|x|youtube"
+    r"|linkedin|tiktok|telegram)\b.*"
+    r"|(?:like|enjoy(?:ed)?|love) this (?:story|article|post)\?.*"
+    r"|tell us what you think\b.*|comments?|view comments"
+    r"|(?:share this|like this|teilen mit|gefällt mir)\s*:"
+    r"|(?:loading|wird geladen)\s*(?:\.\.\.|…)?"
+    r"|(?:zum|zu unserem) newsletter anmelden\b.*"
     r"|(?:©|copyright\b).*"
     r"|(?:click|tap) here to\b.*"
     r"|(?:back to top|go to home page|print this page|skip to (?:main )?content)"
@@ -184,6 +191,7 @@ def finish(
     >>> finish("Share this article\\nToo short.", None) is None
     True
     """
-    kept = drop_trailing_teasers(drop_boilerplate(paragraphs(text), title, pattern), links)
+    kept = drop_boilerplate(paragraphs(text), title, pattern)
+    kept = drop_trailing_teasers(drop_inline_teasers(kept, links), links)
     joined = "\n\n".join(kept)
     return joined if word_count(joined) >= MIN_BODY_WORDS else None

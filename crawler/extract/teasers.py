@@ -19,8 +19,7 @@ from parsel import Selector
 
 from crawler.extract.clean import key
 
-RELATED_HEADING = re.compile(
-    r"\s*(?:"
+_RELATED_LABELS = (
     r"related(?: (?:articles?|stories|posts|content|news|coverage|reading|links|topics))?"
     r"|more (?:stories|news|articles|posts|headlines|coverage|to read"
     r"|from [\w .'’&-]+|on this(?: story| topic)?)"
@@ -39,12 +38,19 @@ RELATED_HEADING = re.compile(
     r"|leia também|veja também|mais lidas|notícias relacionadas"
     r"|lees ook|meer nieuws|gerelateerde artikelen|les også|läs också|læs også|mest lest|mest läst"
     r"|czytaj (?:też|także)|przeczytaj (?:też|także)|zobacz (?:też|także)"
-    r")\s*[:.!…]?\s*",
+)
+RELATED_HEADING = re.compile(rf"\s*(?:{_RELATED_LABELS})\s*[:.!…]?\s*", re.IGNORECASE)
+# A teaser given inline, its label first: "Read more: Storm hits coast", "Also on site.com …".
+LABELLED_TEASER = re.compile(
+    rf"\s*(?:{_RELATED_LABELS}|also on [\w.-]+|puedes ver|mira|ver también|dowiedz się więcej)"
+    r"[\s:»>|–—-]+(?P<teaser>\w.*)",
     re.IGNORECASE,
 )
 MIN_BARE_TEASERS = 3
+MIN_CAPITAL_TEASER_WORDS = 4
 _MAX_TEASER_WORDS = 30
 _MAX_LINKS = 2000
+_WORD = re.compile(r"\w+")
 
 
 class LinkTexts:
@@ -90,6 +96,39 @@ def drop_trailing_teasers(paras: list[str], links: Container[str]) -> list[str]:
     elif teasers < MIN_BARE_TEASERS:
         return paras
     return paras[:start] if words(paras[:start]) >= words(paras) / 2 else paras
+
+
+def drop_inline_teasers(paras: list[str], links: Container[str]) -> list[str]:
+    """``paras`` without teasers of other stories set between the story's paragraphs:
+    a link's whole text after a related-stories label ("Read more: …"), or a link's
+    whole text in capitals. The first paragraph is never one.
+
+    >>> links = {"bridge to close", "ferry returns for the winter"}
+    >>> drop_inline_teasers(["Storm hits.", "Read more: Bridge to close", "It rained."], links)
+    ['Storm hits.', 'It rained.']
+    >>> drop_inline_teasers(["Storm hits.", "FERRY RETURNS FOR THE WINTER", "It rained."], links)
+    ['Storm hits.', 'It rained.']
+    >>> drop_inline_teasers(["Storm hits.", "Ferry returns for the winter"], links)
+    ['Storm hits.', 'Ferry returns for the winter']
+    """
+    return paras[:1] + [p for p in paras[1:] if not is_inline_teaser(p, links)]
+
+
+def is_inline_teaser(para: str, links: Container[str]) -> bool:
+    if (found := LABELLED_TEASER.fullmatch(para)) and is_teaser(found["teaser"], links):
+        return True
+    return in_capitals(para) and is_teaser(para, links)
+
+
+def in_capitals(para: str) -> bool:
+    """Whether a paragraph of a few words or more is written in capitals only.
+
+    >>> in_capitals("SEAN SPICER LEAVES THE SHOW"), in_capitals("NATO meets in Riga")
+    (True, False)
+    """
+    if len(_WORD.findall(para)) < MIN_CAPITAL_TEASER_WORDS:
+        return False
+    return para.upper() == para and para.lower() != para
 
 
 def words(paras: list[str]) -> int:

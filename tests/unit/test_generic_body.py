@@ -26,6 +26,11 @@ def body_of(html: str) -> str:
     return body
 
 
+def between_paragraphs(block: str) -> str:
+    """A page whose story has ``block`` after its second paragraph."""
+    return page("".join(f"<p>{s}</p>{block if i == 1 else ''}" for i, s in enumerate(SENTENCES)))
+
+
 def page(content: str) -> str:
     return f"<html><body><h1>Ferry slip to reopen</h1><article>{content}</article></body></html>"
 
@@ -48,3 +53,30 @@ def test_a_long_paragraph_repeated_alone_stays() -> None:
 def test_a_timestamp_shown_as_text_is_not_body() -> None:
     body = body_of(page(f'{STORY}<div itemprop="dateCreated">2026-11-19T07:23:12+01:00</div>'))
     assert "2026-11-19" not in body
+
+
+def test_a_labelled_teaser_between_paragraphs_is_not_body() -> None:
+    link = '<a href="/2026/11/bridge.html">Harbour bridge to close in March</a>'
+    teaser = f"<p>You might also like » {link}</p>"
+    body = body_of(between_paragraphs(teaser))
+    assert body.split("\n\n") == SENTENCES
+
+
+def test_a_teaser_in_capitals_between_paragraphs_is_not_body() -> None:
+    link = '<a href="/2026/11/bridge.html"><strong>HARBOUR BRIDGE TO CLOSE IN MARCH</strong></a>'
+    teaser = f"<p>{link}</p>"
+    body = body_of(between_paragraphs(teaser))
+    assert body.split("\n\n") == SENTENCES
+
+
+def test_a_paragraph_in_capitals_that_links_nowhere_stays() -> None:
+    shout = "THE VOTE ON THE FERRY SLIP WAS UNANIMOUS"
+    body = body_of(page(f"{STORY}<p>{shout}</p><p>{SENTENCES[0]} Again.</p>"))
+    assert shout in body.split("\n\n")
+
+
+def test_follow_and_comment_prompts_are_not_body() -> None:
+    prompts = (
+        "<p>Follow the Courier on Instagram, Facebook and X.</p><p>Tell us what YOU think...</p>"
+    )
+    assert body_of(page(STORY + prompts)).split("\n\n") == SENTENCES
