@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from crawler.extract.clean import key
 from crawler.extract.processors import normalize_text
-from crawler.extract.teasers import drop_inline_teasers, drop_trailing_teasers
+from crawler.extract.teasers import drop_inline_teasers, drop_tag_list, drop_trailing_teasers
 
 # Whole-paragraph boilerplate, matched only against short paragraphs.
 GENERIC_BOILERPLATE = re.compile(
@@ -192,6 +192,6 @@ def finish(
     True
     """
     kept = drop_boilerplate(paragraphs(text), title, pattern)
-    kept = drop_trailing_teasers(drop_inline_teasers(kept, links), links)
+    kept = drop_trailing_teasers(drop_inline_teasers(drop_tag_list(kept), links), links)
     joined = "\n\n".join(kept)
     return joined if word_count(joined) >= MIN_BODY_WORDS else None

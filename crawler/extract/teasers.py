@@ -46,6 +46,14 @@ LABELLED_TEASER = re.compile(
     r"[\s:»>|–—-]+(?P<teaser>\w.*)",
     re.IGNORECASE,
 )
+# A list of the story's tags or topics, its label first ("Tags: a, b", "Tags a, b", "Tags").
+TAG_LABEL = re.compile(
+    r"\s*(?:tags?|tagged|schlagw(?:ö|oe)rter|schlagworte|stichw(?:ö|oe)rter|themen|etiquetas|temas"
+    r"|tópicos|mots[- ]clés|parole chiave|tagi|palavras[- ]chave|trefwoorden)"
+    r"(?:\s*:.*|\s+[^.!?]+,[^.!?]+)?\s*",
+    re.IGNORECASE,
+)
+MAX_TAGS_SHARE = 0.3
 MIN_BARE_TEASERS = 3
 MIN_CAPITAL_TEASER_WORDS = 4
 _MAX_TEASER_WORDS = 30
@@ -129,6 +137,30 @@ def in_capitals(para: str) -> bool:
     if len(_WORD.findall(para)) < MIN_CAPITAL_TEASER_WORDS:
         return False
     return para.upper() == para and para.lower() != para
+
+
+def drop_tag_list(paras: list[str]) -> list[str]:
+    """``paras`` without a list of tags at the end: from a tags label on, when that
+    is at most :data:`MAX_TAGS_SHARE` of the words (what follows is comment rules,
+    share prompts).
+
+    >>> story = ["The council met on Monday evening to agree the budget.", "It did."]
+    >>> drop_tag_list(story + ["Tags", "council, budget"]) == story
+    True
+    >>> drop_tag_list(story + ["Tags: council"]) == story
+    True
+    >>> drop_tag_list(story + ["Tags of birds are rings."]) == story
+    False
+    """
+    limit = MAX_TAGS_SHARE * words(paras)
+    cut, tail = len(paras), 0
+    for index in range(len(paras) - 1, 0, -1):
+        tail += len(paras[index].split())
+        if tail > limit:
+            break
+        if TAG_LABEL.fullmatch(paras[index]):
+            cut = index
+    return paras[:cut]
 
 
 def words(paras: list[str]) -> int:

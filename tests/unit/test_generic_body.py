@@ -80,3 +80,11 @@ def test_follow_and_comment_prompts_are_not_body() -> None:
         "<p>Follow the Courier on Instagram, Facebook and X.</p><p>Tell us what YOU think...</p>"
     )
     assert body_of(page(STORY + prompts)).split("\n\n") == SENTENCES
+
+
+def test_the_tag_list_after_the_story_is_not_body() -> None:
+    tags = (
+        "<p>Tags</p><p>ferry, harbour board, island villages</p>"
+        "<p>Comments that insult other readers will not be approved.</p>"
+    )
+    assert body_of(page(STORY + tags)).split("\n\n") == SENTENCES
