@@ -38,6 +38,13 @@ GENERIC_BOILERPLATE = re.compile(
     r")\s*",
     re.IGNORECASE,
 )
+# A short paragraph that sells a newsletter or a subscription (any language's "newsletter").
+PROMO = re.compile(
+    r"\bnewsletter|\b(?:sign up|subscribe) (?:here|now|today)\b|\babonnieren sie\b"
+    r"|\bsubskrypcj|\bsuscr[ií]b",
+    re.IGNORECASE,
+)
+_PROMO_WORDS = 30
 # A machine-readable date left as a paragraph (microdata shown as text).
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?")
 MIN_REPEATED_RUN = 3
@@ -77,6 +84,8 @@ def drop_boilerplate(
     for para in paras:
         short = len(para.split()) <= _SHORT_WORDS
         if short and GENERIC_BOILERPLATE.fullmatch(para):
+            continue
+        if len(para.split()) <= _PROMO_WORDS and PROMO.search(para):
             continue
         if short and pattern is not None and pattern.fullmatch(para):
             continue

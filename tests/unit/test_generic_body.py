@@ -88,3 +88,8 @@ def test_the_tag_list_after_the_story_is_not_body() -> None:
         "<p>Comments that insult other readers will not be approved.</p>"
     )
     assert body_of(page(STORY + tags)).split("\n\n") == SENTENCES
+
+
+def test_a_newsletter_offer_is_not_body() -> None:
+    offer = "<p>Get the Courier's harbour newsletter in your inbox every Friday morning.</p>"
+    assert body_of(page(STORY + offer)).split("\n\n") == SENTENCES
