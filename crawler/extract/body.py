@@ -13,6 +13,7 @@ import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
+from crawler.extract.captions import drop_captions
 from crawler.extract.clean import key
 from crawler.extract.processors import normalize_text
 from crawler.extract.teasers import drop_inline_teasers, drop_tag_list, drop_trailing_teasers
@@ -191,16 +192,18 @@ def finish(
     title: str | None,
     pattern: re.Pattern[str] | None = None,
     links: Container[str] = (),
+    captions: Container[str] = (),
 ) -> str | None:
     """Clean a body text; ``None`` when too little is left to be an article.
 
     ``links`` are the keys of the page's link texts, to find teasers of other
-    stories at the end (:func:`~crawler.extract.teasers.drop_trailing_teasers`).
+    stories (:mod:`crawler.extract.teasers`); ``captions`` those of its captions
+    (:func:`~crawler.extract.captions.drop_captions`).
 
     >>> finish("Share this article\\nToo short.", None) is None
     True
     """
-    kept = drop_boilerplate(paragraphs(text), title, pattern)
+    kept = drop_captions(drop_boilerplate(paragraphs(text), title, pattern), captions)
     kept = drop_trailing_teasers(drop_inline_teasers(drop_tag_list(kept), links), links)
     joined = "\n\n".join(kept)
     return joined if word_count(joined) >= MIN_BODY_WORDS else None

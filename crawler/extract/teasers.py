@@ -61,25 +61,39 @@ _MAX_LINKS = 2000
 _WORD = re.compile(r"\w+")
 
 
-class LinkTexts:
-    """The comparison keys (:func:`~crawler.extract.clean.key`) of a page's link texts,
-    read on the first question (most bodies end with no short paragraph to ask about).
+class NodeTexts:
+    """The comparison keys (:func:`~crawler.extract.clean.key`) of the texts of a page's
+    elements that ``xpath`` selects, read on the first question (most bodies never ask).
+
+    >>> page = Selector(text="<figcaption>The <b>slip</b></figcaption>")
+    >>> "the slip" in NodeTexts(page, "//figcaption"), "" in NodeTexts(page, "//figcaption")
+    (True, False)
+    """
+
+    xpath = ""
+
+    def __init__(self, selector: Selector, xpath: str | None = None) -> None:
+        self.selector = selector
+        self.xpath = xpath or self.xpath
+
+    @cached_property
+    def keys(self) -> set[str]:
+        nodes = self.selector.xpath(self.xpath)[:_MAX_LINKS]
+        return {k for k in (key(node.root.text_content()) for node in nodes) if k}
+
+    def __contains__(self, text: object) -> bool:
+        return text in self.keys
+
+
+class LinkTexts(NodeTexts):
+    """A page's link texts.
 
     >>> links = LinkTexts(Selector(text='<a href="/a">Storm <b>hits</b></a><a href="/b"> </a>'))
     >>> "storm hits" in links, "" in links
     (True, False)
     """
 
-    def __init__(self, selector: Selector) -> None:
-        self.selector = selector
-
-    @cached_property
-    def keys(self) -> set[str]:
-        links = self.selector.xpath("//body//a[@href]")[:_MAX_LINKS]
-        return {k for k in (key(link.root.text_content()) for link in links) if k}
-
-    def __contains__(self, text: object) -> bool:
-        return text in self.keys
+    xpath = "//body//a[@href]"
 
 
 def drop_trailing_teasers(paras: list[str], links: Container[str]) -> list[str]:

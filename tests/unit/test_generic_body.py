@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from scrapy.http import HtmlResponse
@@ -93,3 +94,12 @@ def test_the_tag_list_after_the_story_is_not_body() -> None:
 def test_a_newsletter_offer_is_not_body() -> None:
     offer = "<p>Get the Courier's harbour newsletter in your inbox every Friday morning.</p>"
     assert body_of(page(STORY + offer)).split("\n\n") == SENTENCES
+
+
+def test_a_pictures_caption_in_the_json_ld_text_is_not_body() -> None:
+    figure = "<figure><img src='/slip.jpg'><figcaption>The slip at low tide.</figcaption></figure>"
+    story = "".join(f"<p>{s}</p>{figure if i == 1 else ''}" for i, s in enumerate(SENTENCES))
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Ferry slip", "articleBody": story})
+    html = f"""<html><head><script type="application/ld+json">{ld}</script></head>
+    <body><h1>Ferry slip</h1><article>{story}</article></body></html>"""
+    assert body_of(html).split("\n\n") == SENTENCES
