@@ -46,6 +46,14 @@ PROMO = re.compile(
     re.IGNORECASE,
 )
 _PROMO_WORDS = 30
+# An affiliate or advertiser disclosure ("we may earn a commission").
+DISCLOSURE = re.compile(
+    r"\badvertisers?\b.*\b(?:compensat|commission|influence)"
+    r"|\bmay (?:get|earn|receive) (?:a )?(?:share|commission|compensation)"
+    r"|\baffiliate (?:links?|commission)|\b(?:provisions|partner)links?\b|\bwe may earn\b",
+    re.IGNORECASE,
+)
+_DISCLOSURE_WORDS = 60
 # A machine-readable date left as a paragraph (microdata shown as text).
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?")
 MIN_REPEATED_RUN = 3
@@ -86,7 +94,7 @@ def drop_boilerplate(
         short = len(para.split()) <= _SHORT_WORDS
         if short and GENERIC_BOILERPLATE.fullmatch(para):
             continue
-        if len(para.split()) <= _PROMO_WORDS and PROMO.search(para):
+        if is_promotion(para):
             continue
         if short and pattern is not None and pattern.fullmatch(para):
             continue
@@ -132,6 +140,22 @@ def repeated_run(paras: list[str], start: int) -> int:
             length += 1
         longest = max(longest, length)
     return longest
+
+
+def is_promotion(para: str) -> bool:
+    """Whether a paragraph sells a newsletter or discloses affiliate links.
+
+    >>> is_promotion("Sign up for our Morning Briefing newsletter.")
+    True
+    >>> is_promotion("If you buy something through our links, we may earn a commission.")
+    True
+    >>> is_promotion("The council's advertisers were not named.")
+    False
+    """
+    words = len(para.split())
+    if words <= _PROMO_WORDS and PROMO.search(para):
+        return True
+    return words <= _DISCLOSURE_WORDS and DISCLOSURE.search(para) is not None
 
 
 def word_count(text: str) -> int:

@@ -103,3 +103,19 @@ def test_a_pictures_caption_in_the_json_ld_text_is_not_body() -> None:
     html = f"""<html><head><script type="application/ld+json">{ld}</script></head>
     <body><h1>Ferry slip</h1><article>{story}</article></body></html>"""
     assert body_of(html).split("\n\n") == SENTENCES
+
+
+def test_two_linked_headlines_after_the_story_are_not_body() -> None:
+    # the publisher's own copy of the text (JSON-LD) ends with them; the page links them
+    links = [("/2026/11/bridge.html", "Harbour bridge to close"), ("/tides.html", "Tides change")]
+    teasers = "".join(f"<p>{text}</p>" for _, text in links)
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Slip", "articleBody": STORY + teasers})
+    more = "".join(f'<li><a href="{href}">{text}</a></li>' for href, text in links)
+    html = f"""<html><head><script type="application/ld+json">{ld}</script></head>
+    <body><h1>Ferry slip</h1><article>{STORY}</article><ul>{more}</ul></body></html>"""
+    assert body_of(html).split("\n\n") == SENTENCES
+
+
+def test_an_affiliate_disclosure_is_not_body() -> None:
+    disclosure = "<p>If you buy something through links in this story, we may earn a fee.</p>"
+    assert body_of(page(disclosure + STORY)).split("\n\n") == SENTENCES
