@@ -58,6 +58,10 @@ _DISCLOSURE_WORDS = 60
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?")
 MIN_REPEATED_RUN = 3
 _SHORT_WORDS = 25
+_STANDFIRST_PARAS = 2
+_STANDFIRST_WORDS = 80
+_SENTENCE_WORDS = 10
+_STOPS = (".", "!", "?", "…")
 MIN_BODY_WORDS = 20
 _WORD = re.compile(r"\w+")
 
@@ -196,8 +200,54 @@ def choose_body(extracted: str | None, article_body: str | None, page_text: str)
     extracted_words = word_count(extracted or "")
     in_range = 0.8 * extracted_words <= words <= 1.5 * max(extracted_words, MIN_BODY_WORDS)
     if in_range and agrees(article_body, page_text) > 0.9:
-        return Body(article_body, "json-ld")
+        return Body(with_standfirst(article_body, extracted or ""), "json-ld")
     return body
+
+
+def with_standfirst(article_body: str, extracted: str) -> str:
+    """The JSON-LD text with the standfirst the page shows above it: the sentences
+    that main-text extraction found just before the JSON-LD text's first paragraph
+    (the publisher's copy often starts after them). Headings, datelines and bylines
+    there are no sentences and stay out.
+
+    >>> lead = "Thousands marched on Monday in support of the new media law, police said."
+    >>> story = "The march began at noon.\\nIt ended at the parliament."
+    >>> with_standfirst(story, f"Kicker\\n{lead}\\n{story}").splitlines()[0] == lead
+    True
+    >>> with_standfirst(story, f"Kicker\\nBy Ann Lee\\n{story}") == story
+    True
+    """
+    ld, page = paragraphs(article_body), paragraphs(extracted)
+    start = opening(ld[0], page) if ld else None
+    if start is None:
+        return article_body
+    lead_start = start
+    while lead_start > 0 and is_sentence(page[lead_start - 1]):
+        lead_start -= 1
+    lead = page[lead_start:start]
+    if not lead or sum(len(p.split()) for p in lead) > _STANDFIRST_WORDS:
+        return article_body
+    return "\n".join([*lead, article_body])
+
+
+def opening(first: str, page: list[str]) -> int | None:
+    """Where, among the first paragraphs of ``page``, the paragraph ``first`` is
+    (the same words, or one of the two cut short)."""
+    wanted = key(first)
+    for index, para in enumerate(page[: _STANDFIRST_PARAS + 1]):
+        found = key(para)
+        if wanted and found and (wanted.startswith(found) or found.startswith(wanted)):
+            return index
+    return None
+
+
+def is_sentence(para: str) -> bool:
+    """Whether a paragraph is a sentence of some length (not a heading, a byline).
+
+    >>> is_sentence("Thousands marched on Monday in support of the new law."), is_sentence("AA")
+    (True, False)
+    """
+    return len(para.split()) >= _SENTENCE_WORDS and para.rstrip("\"”’»)").endswith(_STOPS)
 
 
 def extract_main_text(html: str, url: str | None) -> str | None:

@@ -119,3 +119,15 @@ def test_two_linked_headlines_after_the_story_are_not_body() -> None:
 def test_an_affiliate_disclosure_is_not_body() -> None:
     disclosure = "<p>If you buy something through links in this story, we may earn a fee.</p>"
     assert body_of(page(disclosure + STORY)).split("\n\n") == SENTENCES
+
+
+def test_the_standfirst_above_the_json_ld_text_is_kept() -> None:
+    lead = "The island villages get their ferry back by spring, the board decided."
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Ferry slip", "articleBody": STORY})
+    html = f"""<html><head><script type="application/ld+json">{ld}</script></head>
+    <body><article><h1>Ferry slip</h1><p class="lead"><strong>{lead}
+    </strong></p>{STORY}</article></body></html>"""
+    article: dict[str, Any] = {}
+    fill(article, GenericPage(HtmlResponse(url=URL, body=html.encode())), ("body",))
+    assert article["provenance"]["body"] == "json-ld"
+    assert article["body"].split("\n\n") == [lead, *SENTENCES]
