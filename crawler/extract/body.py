@@ -1,8 +1,9 @@
 """The article body of any page: trafilatura's main text, then our own clean-up.
 
 trafilatura finds the main text; the processors here drop what it lets through
-on news pages (the headline repeated, share/advert/newsletter lines, repeated
-paragraphs). When the page's JSON-LD carries an ``articleBody`` that agrees
+on news pages: the headline repeated, page furniture
+(:mod:`crawler.extract.boilerplate`), captions, teasers of other stories and tag
+lists (:mod:`crawler.extract.teasers`), the story given twice. When the page's JSON-LD carries an ``articleBody`` that agrees
 with the page text and is at least as complete, it is preferred: it is the
 publisher's own copy of the text, without layout noise.
 """
@@ -13,49 +14,12 @@ import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
+from crawler.extract.boilerplate import is_boilerplate
 from crawler.extract.captions import drop_captions
 from crawler.extract.clean import key
 from crawler.extract.processors import normalize_text
 from crawler.extract.teasers import drop_inline_teasers, drop_tag_list, drop_trailing_teasers
 
-# Whole-paragraph boilerplate, matched only against short paragraphs.
-GENERIC_BOILERPLATE = re.compile(
-    r"\s*(?:"
-    r"advertisement|anzeige|werbung|publicité|sponsored(?: content)?"
-    r"|(?:share|teilen)(?: (?:this|the) (?:article|story|post))?(?:\s*(?:on|via)\b.*|\s*:.*)?"
-    r"|(?:read more|related|see also|also read|more on this|lesen sie auch|mehr zum thema)\s*:.*"
-    r"|.*\b(?:sign up|subscribe)\b.*\bnewsletters?\b.*"
-    r"|follow us on\b.*"
-    r"|(?:follow|subscribe to) [\w .'’@&-]{1,40} on (?:instagram|facebook|twitter|x|youtube"
-    r"|linkedin|tiktok|telegram)\b.*"
-    r"|(?:like|enjoy(?:ed)?|love) this (?:story|article|post)\?.*"
-    r"|tell us what you think\b.*|comments?|view comments"
-    r"|(?:share this|like this|teilen mit|gefällt mir)\s*:"
-    r"|(?:loading|wird geladen)\s*(?:\.\.\.|…)?"
-    r"|(?:zum|zu unserem) newsletter anmelden\b.*"
-    r"|(?:©|copyright\b).*"
-    r"|(?:click|tap) here to\b.*"
-    r"|(?:back to top|go to home page|print this page|skip to (?:main )?content)"
-    r")\s*",
-    re.IGNORECASE,
-)
-# A short paragraph that sells a newsletter or a subscription (any language's "newsletter").
-PROMO = re.compile(
-    r"\bnewsletter|\b(?:sign up|subscribe) (?:here|now|today)\b|\babonnieren sie\b"
-    r"|\bsubskrypcj|\bsuscr[ií]b",
-    re.IGNORECASE,
-)
-_PROMO_WORDS = 30
-# An affiliate or advertiser disclosure ("we may earn a commission").
-DISCLOSURE = re.compile(
-    r"\badvertisers?\b.*\b(?:compensat|commission|influence)"
-    r"|\bmay (?:get|earn|receive) (?:a )?(?:share|commission|compensation)"
-    r"|\baffiliate (?:links?|commission)|\b(?:provisions|partner)links?\b|\bwe may earn\b",
-    re.IGNORECASE,
-)
-_DISCLOSURE_WORDS = 60
-# A machine-readable date left as a paragraph (microdata shown as text).
-TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?")
 MIN_REPEATED_RUN = 3
 _SHORT_WORDS = 25
 _STANDFIRST_PARAS = 2
@@ -96,13 +60,11 @@ def drop_boilerplate(
     seen: set[str] = set()
     for para in paras:
         short = len(para.split()) <= _SHORT_WORDS
-        if short and GENERIC_BOILERPLATE.fullmatch(para):
-            continue
-        if is_promotion(para):
+        if is_boilerplate(para):
             continue
         if short and pattern is not None and pattern.fullmatch(para):
             continue
-        if (para in seen and short) or TIMESTAMP.fullmatch(para):
+        if para in seen and short:
             continue
         seen.add(para)
         kept.append(para)
@@ -144,22 +106,6 @@ def repeated_run(paras: list[str], start: int) -> int:
             length += 1
         longest = max(longest, length)
     return longest
-
-
-def is_promotion(para: str) -> bool:
-    """Whether a paragraph sells a newsletter or discloses affiliate links.
-
-    >>> is_promotion("Sign up for our Morning Briefing newsletter.")
-    True
-    >>> is_promotion("If you buy something through our links, we may earn a commission.")
-    True
-    >>> is_promotion("The council's advertisers were not named.")
-    False
-    """
-    words = len(para.split())
-    if words <= _PROMO_WORDS and PROMO.search(para):
-        return True
-    return words <= _DISCLOSURE_WORDS and DISCLOSURE.search(para) is not None
 
 
 def word_count(text: str) -> int:

@@ -131,3 +131,17 @@ def test_the_standfirst_above_the_json_ld_text_is_kept() -> None:
     fill(article, GenericPage(HtmlResponse(url=URL, body=html.encode())), ("body",))
     assert article["provenance"]["body"] == "json-ld"
     assert article["body"].split("\n\n") == [lead, *SENTENCES]
+
+
+def test_credit_and_paywall_lines_are_not_body() -> None:
+    lines = (
+        "<p>Photo: Harbour Board archive</p>"
+        "<p>Already a subscriber? Log in to read the full story.</p>"
+        "<p>Last modified: 19 November 2026</p>"
+    )
+    assert body_of(page(STORY + lines)).split("\n\n") == SENTENCES
+
+
+def test_a_sentence_about_photos_stays() -> None:
+    line = "<p>Photos of the slip were shown to the board.</p>"
+    assert body_of(page(STORY + line)).endswith("Photos of the slip were shown to the board.")
