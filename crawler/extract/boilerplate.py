@@ -30,10 +30,12 @@ GENERIC_BOILERPLATE = re.compile(
     r")\s*",
     re.IGNORECASE,
 )
-# A short paragraph that sells a newsletter or a subscription (any language's "newsletter").
+# A short paragraph that sells a newsletter, a subscription, the e-paper or a messenger channel.
 PROMO = re.compile(
     r"\bnewsletter|\b(?:sign up|subscribe) (?:here|now|today)\b|\babonnieren sie\b"
-    r"|\bsubskrypcj|\bsuscr[ií]b",
+    r"|\bsubskrypcj|\bsuscr[ií]b|\bsign up to (?:get|receive)\b|\bjetzt abonnieren\b|\bim abo\b"
+    r"|\be-paper\b|\b(?:telegram|whatsapp)[- ]?(?:kanal|channel|gruppe|group)"
+    r"|\bcanal de (?:telegram|whatsapp)",
     re.IGNORECASE,
 )
 _PROMO_WORDS = 30
@@ -93,6 +95,8 @@ def is_promotion(para: str, words: int) -> bool:
     >>> is_promotion("Sign up for our Morning Briefing newsletter.", 7)
     True
     >>> is_promotion("If you buy something through our links, we may earn a commission.", 12)
+    True
+    >>> is_promotion("Join our WhatsApp channel for the day's news.", 8)
     True
     >>> is_promotion("The council's advertisers were not named.", 6)
     False
