@@ -3,9 +3,10 @@
 trafilatura finds the main text; the processors here drop what it lets through
 on news pages: the headline repeated, page furniture
 (:mod:`crawler.extract.boilerplate`), captions, teasers of other stories and tag
-lists (:mod:`crawler.extract.teasers`), the story given twice. When the page's JSON-LD carries an ``articleBody`` that agrees
-with the page text and is at least as complete, it is preferred: it is the
-publisher's own copy of the text, without layout noise.
+lists (:mod:`crawler.extract.teasers`), the story given twice. When the page's
+JSON-LD carries an ``articleBody`` that agrees with the page text and is at least
+as complete, it is preferred: it is the publisher's own copy of the text, without
+layout noise (with the standfirst the page shows above it).
 """
 
 from __future__ import annotations
