@@ -145,3 +145,8 @@ def test_credit_and_paywall_lines_are_not_body() -> None:
 def test_a_sentence_about_photos_stays() -> None:
     line = "<p>Photos of the slip were shown to the board.</p>"
     assert body_of(page(STORY + line)).endswith("Photos of the slip were shown to the board.")
+
+
+def test_a_related_heading_that_ends_the_body_is_not_body() -> None:
+    heading = "<p>Top-Themen bei Coastline Courier</p>"
+    assert body_of(page(STORY + heading)).split("\n\n") == SENTENCES
