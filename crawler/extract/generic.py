@@ -365,8 +365,8 @@ class GenericPage:
         article_body = plain_body(self.ld.get("articleBody"))
         page_text = " ".join(self.selector.xpath("//body//text()").getall()) if article_body else ""
         chosen = bodies.choose_body(cleaned, article_body, page_text)
-        if chosen is None:
-            return None
+        if chosen is None or chosen.text == cleaned:  # main-text extraction's, cleaned already
+            return (chosen.text, chosen.source) if chosen else None
         text = bodies.finish(chosen.text, title, self.boilerplate, links, captions)
         return (text, chosen.source) if text else None
 

@@ -149,9 +149,7 @@ def in_capitals(para: str) -> bool:
     >>> in_capitals("SEAN SPICER LEAVES THE SHOW"), in_capitals("NATO meets in Riga")
     (True, False)
     """
-    if len(_WORD.findall(para)) < MIN_CAPITAL_TEASER_WORDS:
-        return False
-    return para.upper() == para and para.lower() != para
+    return para.isupper() and len(_WORD.findall(para)) >= MIN_CAPITAL_TEASER_WORDS
 
 
 def drop_tag_list(paras: list[str]) -> list[str]:
