@@ -80,8 +80,9 @@ class NodeTexts:
 
     @cached_property
     def keys(self) -> set[str]:
-        nodes = self.selector.xpath(self.xpath)[:_MAX_LINKS]
-        return {k for k in (key(node.root.text_content()) for node in nodes) if k}
+        # lxml's own elements: a parsel Selector for each of a page's links costs more
+        nodes = self.selector.root.xpath(self.xpath)[:_MAX_LINKS]
+        return {k for k in (key(node.text_content()) for node in nodes) if k}
 
     def __contains__(self, text: object) -> bool:
         return text in self.keys
