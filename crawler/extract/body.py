@@ -1,10 +1,12 @@
 """The article body of any page: trafilatura's main text, then our own clean-up.
 
 trafilatura finds the main text; the processors here drop what it lets through
-on news pages (the headline repeated, share/advert/newsletter lines, repeated
-paragraphs). When the page's JSON-LD carries an ``articleBody`` that agrees
-with the page text and is at least as complete, it is preferred: it is the
-publisher's own copy of the text, without layout noise.
+on news pages: the headline repeated, page furniture
+(:mod:`crawler.extract.boilerplate`), captions, teasers of other stories and tag
+lists (:mod:`crawler.extract.teasers`), the story given twice. When the page's
+JSON-LD carries an ``articleBody`` that agrees with the page text and is at least
+as complete, it is preferred: it is the publisher's own copy of the text, without
+layout noise (with the standfirst the page shows above it).
 """
 
 from __future__ import annotations
@@ -13,25 +15,18 @@ import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
+from crawler.extract.boilerplate import is_boilerplate
+from crawler.extract.captions import drop_captions
 from crawler.extract.clean import key
 from crawler.extract.processors import normalize_text
-from crawler.extract.teasers import drop_trailing_teasers
+from crawler.extract.teasers import drop_inline_teasers, drop_tag_list, drop_trailing_teasers
 
-# Whole-paragraph boilerplate, matched only against short paragraphs.
-GENERIC_BOILERPLATE = re.compile(
-    r"\s*(?:"
-    r"advertisement|anzeige|werbung|publicité|sponsored(?: content)?"
-    r"|(?:share|teilen)(?: (?:this|the) (?:article|story|post))?(?:\s*(?:on|via)\b.*|\s*:.*)?"
-    r"|(?:read more|related|see also|also read|more on this|lesen sie auch|mehr zum thema)\s*:.*"
-    r"|.*\b(?:sign up|subscribe)\b.*\bnewsletters?\b.*"
-    r"|follow us on\b.*"
-    r"|(?:©|copyright\b).*"
-    r"|(?:click|tap) here to\b.*"
-    r"|(?:back to top|go to home page|print this page|skip to (?:main )?content)"
-    r")\s*",
-    re.IGNORECASE,
-)
+MIN_REPEATED_RUN = 3
 _SHORT_WORDS = 25
+_STANDFIRST_PARAS = 2
+_STANDFIRST_WORDS = 80
+_SENTENCE_WORDS = 10
+_STOPS = (".", "!", "?", "…")
 MIN_BODY_WORDS = 20
 _WORD = re.compile(r"\w+")
 
@@ -66,7 +61,7 @@ def drop_boilerplate(
     seen: set[str] = set()
     for para in paras:
         short = len(para.split()) <= _SHORT_WORDS
-        if short and GENERIC_BOILERPLATE.fullmatch(para):
+        if is_boilerplate(para):
             continue
         if short and pattern is not None and pattern.fullmatch(para):
             continue
@@ -76,7 +71,42 @@ def drop_boilerplate(
         kept.append(para)
     if kept and title and key(kept[0]) == key(title):
         kept = kept[1:]
+    return drop_repeated_runs(kept)
+
+
+def drop_repeated_runs(paras: list[str]) -> list[str]:
+    """``paras`` without a run of :data:`MIN_REPEATED_RUN` or more paragraphs that
+    repeats, in the same order, paragraphs already given (the story twice over).
+    A paragraph repeated alone (a recipe's ingredient, a quote) stays.
+
+    >>> drop_repeated_runs(["a", "b", "c", "x", "a", "b", "c", "y"])
+    ['a', 'b', 'c', 'x', 'y']
+    >>> drop_repeated_runs(["a", "b", "x", "a", "b", "y"])
+    ['a', 'b', 'x', 'a', 'b', 'y']
+    """
+    kept: list[str] = []
+    start = 0
+    while start < len(paras):
+        run = repeated_run(paras, start)
+        if run >= MIN_REPEATED_RUN:
+            start += run
+        else:
+            kept.append(paras[start])
+            start += 1
     return kept
+
+
+def repeated_run(paras: list[str], start: int) -> int:
+    """How many paragraphs from ``start`` on repeat, in order, an earlier run."""
+    longest = 0
+    for earlier in (i for i in range(start) if paras[i] == paras[start]):
+        length = 0
+        while earlier + length < start and start + length < len(paras):
+            if paras[earlier + length] != paras[start + length]:
+                break
+            length += 1
+        longest = max(longest, length)
+    return longest
 
 
 def word_count(text: str) -> int:
@@ -117,8 +147,54 @@ def choose_body(extracted: str | None, article_body: str | None, page_text: str)
     extracted_words = word_count(extracted or "")
     in_range = 0.8 * extracted_words <= words <= 1.5 * max(extracted_words, MIN_BODY_WORDS)
     if in_range and agrees(article_body, page_text) > 0.9:
-        return Body(article_body, "json-ld")
+        return Body(with_standfirst(article_body, extracted or ""), "json-ld")
     return body
+
+
+def with_standfirst(article_body: str, extracted: str) -> str:
+    """The JSON-LD text with the standfirst the page shows above it: the sentences
+    that main-text extraction found just before the JSON-LD text's first paragraph
+    (the publisher's copy often starts after them). Headings, datelines and bylines
+    there are no sentences and stay out.
+
+    >>> lead = "Thousands marched on Monday in support of the new media law, police said."
+    >>> story = "The march began at noon.\\nIt ended at the parliament."
+    >>> with_standfirst(story, f"Kicker\\n{lead}\\n{story}").splitlines()[0] == lead
+    True
+    >>> with_standfirst(story, f"Kicker\\nBy Ann Lee\\n{story}") == story
+    True
+    """
+    ld, page = paragraphs(article_body), paragraphs(extracted)
+    start = opening(ld[0], page) if ld else None
+    if start is None:
+        return article_body
+    lead_start = start
+    while lead_start > 0 and is_sentence(page[lead_start - 1]):
+        lead_start -= 1
+    lead = page[lead_start:start]
+    if not lead or sum(len(p.split()) for p in lead) > _STANDFIRST_WORDS:
+        return article_body
+    return "\n".join([*lead, article_body])
+
+
+def opening(first: str, page: list[str]) -> int | None:
+    """Where, among the first paragraphs of ``page``, the paragraph ``first`` is
+    (the same words, or one of the two cut short)."""
+    wanted = key(first)
+    for index, para in enumerate(page[: _STANDFIRST_PARAS + 1]):
+        found = key(para)
+        if wanted and found and (wanted.startswith(found) or found.startswith(wanted)):
+            return index
+    return None
+
+
+def is_sentence(para: str) -> bool:
+    """Whether a paragraph is a sentence of some length (not a heading, a byline).
+
+    >>> is_sentence("Thousands marched on Monday in support of the new law."), is_sentence("AA")
+    (True, False)
+    """
+    return len(para.split()) >= _SENTENCE_WORDS and para.rstrip("\"”’»)").endswith(_STOPS)
 
 
 def extract_main_text(html: str, url: str | None) -> str | None:
@@ -137,15 +213,18 @@ def finish(
     title: str | None,
     pattern: re.Pattern[str] | None = None,
     links: Container[str] = (),
+    captions: Container[str] = (),
 ) -> str | None:
     """Clean a body text; ``None`` when too little is left to be an article.
 
     ``links`` are the keys of the page's link texts, to find teasers of other
-    stories at the end (:func:`~crawler.extract.teasers.drop_trailing_teasers`).
+    stories (:mod:`crawler.extract.teasers`); ``captions`` those of its captions
+    (:func:`~crawler.extract.captions.drop_captions`).
 
     >>> finish("Share this article\\nToo short.", None) is None
     True
     """
-    kept = drop_trailing_teasers(drop_boilerplate(paragraphs(text), title, pattern), links)
+    kept = drop_captions(drop_boilerplate(paragraphs(text), title, pattern), captions)
+    kept = drop_trailing_teasers(drop_inline_teasers(drop_tag_list(kept), links), links)
     joined = "\n\n".join(kept)
     return joined if word_count(joined) >= MIN_BODY_WORDS else None

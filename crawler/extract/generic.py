@@ -26,6 +26,7 @@ from crawler.extract import body as bodies
 from crawler.extract import jsonld
 from crawler.extract import metadata as meta
 from crawler.extract.authors import Bylines, choose_authors
+from crawler.extract.captions import CaptionTexts
 from crawler.extract.clean import (
     normalize_language,
     strip_site_name,
@@ -71,7 +72,7 @@ FIELDS = (
 _GENERIC_LABELS = frozenset({"com", "org", "net", "co", "uk", "de", "news", "ac", "gov", "edu"})
 _TAG = re.compile(r"<[^>]+>")
 _MARKUP = re.compile(r"</?[a-zA-Z][^<>]*>")
-_BREAK = re.compile(r"(?i)<\s*(?:br|/p|/div|/h\d|/li)\s*/?>")
+_BREAK = re.compile(r"(?i)<\s*(?:br|/p|/div|/h\d|/li|/?figcaption|/figure)\s*/?>")
 _WORD = re.compile(r"\w")
 # The document's <title>, not the <title> of an inline SVG icon.
 _PAGE_TITLE_XPATH = "(//title[not(ancestor::svg)])[1]//text()"
@@ -344,14 +345,16 @@ class GenericPage:
     def body(self) -> Filled | None:
         title = self.title[0] if self.title else None
         extracted = bodies.extract_main_text(self.response.text, self.response.url)
-        links = LinkTexts(self.selector)
-        cleaned = bodies.finish(extracted, title, self.boilerplate, links) if extracted else None
+        links, captions = LinkTexts(self.selector), CaptionTexts(self.selector)
+        cleaned = None
+        if extracted:
+            cleaned = bodies.finish(extracted, title, self.boilerplate, links, captions)
         article_body = plain_body(self.ld.get("articleBody"))
-        page_text = " ".join(self.selector.xpath("//body//text()").getall()) if article_body else ""
+        page_text = " ".join(self.selector.root.xpath("//body//text()")) if article_body else ""
         chosen = bodies.choose_body(cleaned, article_body, page_text)
-        if chosen is None:
-            return None
-        text = bodies.finish(chosen.text, title, self.boilerplate, links)
+        if chosen is None or chosen.text == cleaned:  # main-text extraction's, cleaned already
+            return (chosen.text, chosen.source) if chosen else None
+        text = bodies.finish(chosen.text, title, self.boilerplate, links, captions)
         return (text, chosen.source) if text else None
 
 
