@@ -63,6 +63,16 @@ def test_normalize_text_is_idempotent_and_clean(text: str) -> None:
     assert not re.search("[\u200b\u200d\ufeff\u00ad\x00-\x08\x0e-\x1b\x7f]", cleaned)
 
 
+@given(st.text(st.sampled_from(" a\t\n\x00\x08\x0b\x0e\x1c\x1f\x7f\x85\xa0\xad\u0301\u200b"
+                               "\u2028\u2060\u3000\ufeffe")))  # fmt: skip
+def test_normalize_text_is_its_regular_expression_definition(text: str) -> None:
+    """Deleting with str.translate and splitting on str.split()'s whitespace is what the
+    regular expressions said (zero-width and control characters out, \\s+ as one space)."""
+    zero_width = "[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1b\x7f]"
+    expected = unicodedata.normalize("NFC", re.sub(zero_width, "", text))
+    assert normalize_text(text) == (re.sub(r"\s+", " ", expected).strip() or None)
+
+
 @given(st.lists(st.text(st.characters(blacklist_categories=["Cs"]), min_size=1), max_size=4),
        TEXT)  # fmt: skip
 def test_boilerplate_drops_exactly_the_listed_lines(lines: list[str], other: str) -> None:
