@@ -134,6 +134,11 @@ DOWNLOADER_MIDDLEWARES["crawler.middlewares.robots.ServerErrorRobotsMiddleware"]
 # crawl's resident size grew with the number of pages.
 EXTENSIONS["crawler.extensions.memory.MemoryTrimmer"] = 530
 NEWSDESK_MEMORY_TRIM_INTERVAL = 0.5
+# Python's garbage collector while the engine runs (crawler/extensions/collector.py): start-up
+# objects frozen out of full passes, the youngest generation collected every this many
+# allocations (0: the collector left as it is).
+EXTENSIONS["crawler.extensions.collector.CollectorTuning"] = 540
+NEWSDESK_GC_THRESHOLD = 5000
 
 # Extraction in worker processes (crawler/extract/pool.py): how many (-1: one per core;
 # 0: in the crawl's own process), and after how many pages a worker is replaced by a

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -33,6 +34,7 @@ def strip_tracking(url: str) -> str:
     return urlunsplit(parts._replace(query="&".join(keep)))
 
 
+@lru_cache(maxsize=4096)  # an article's URL is canonicalised by several steps, each in turn
 def canonicalize(url: str) -> str:
     """Canonical form of an article URL.
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from datetime import UTC, datetime
 from typing import Any, Self
 
@@ -37,11 +36,10 @@ from crawler.urls import canonicalize
 from store import database_path
 from store.claims import REJECTED, is_url_of, stored_story
 from store.db import open_db
-from store.minhash import DEFAULT_THRESHOLD, Signature, signature, similarity
+from store.minhash import DEFAULT_THRESHOLD, Signature, signature, similarity, words
 
 logger = logging.getLogger(__name__)
 
-_NON_WORD = re.compile(r"\W+")
 # "+site": find the hash through its own index; the (site, published) index would
 # scan every article of the site, a cost that grows with the database.
 STORED_WITH_HASH = (
@@ -57,8 +55,9 @@ def content_hash(body: str) -> str:
     >>> content_hash("hello world") == content_hash("hello there")
     False
     """
-    words = _NON_WORD.sub(" ", body.casefold()).strip()
-    return hashlib.sha256(words.encode("utf-8")).hexdigest()
+    # The words joined by one space: what replacing each run of non-word characters by a
+    # space gives, stripped.
+    return hashlib.sha256(" ".join(words(body.casefold())).encode("utf-8")).hexdigest()
 
 
 class DedupPipeline:

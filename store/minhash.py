@@ -18,7 +18,7 @@ import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -55,11 +55,27 @@ MAX_SIGNED_CHARS = 200_000
 DEFAULT_THRESHOLD = 0.5
 
 _WORD = re.compile(r"\w+")
+# ASCII characters that are not word characters (\w), each made a space.
+_ASCII_NON_WORD = str.maketrans(
+    {chr(code): " " for code in range(128) if not re.match(r"\w", chr(code))}
+)
 # Odd 64-bit multiplier of the polynomial that combines a shingle's word codes.
 _SHINGLE_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 
 Signature = npt.NDArray[np.uint32]
 BandKey = tuple[int, int]
+
+
+def words(text: str) -> list[str]:
+    """The runs of word characters (``\\w+``) of ``text``; for ASCII text, one
+    ``str.translate`` and ``str.split`` (a third of the regular expression's time).
+
+    >>> words("Don't stop_me, now!"), words("Ça va, l'été")
+    (['Don', 't', 'stop_me', 'now'], ['Ça', 'va', 'l', 'été'])
+    """
+    if text.isascii():
+        return text.translate(_ASCII_NON_WORD).split()
+    return _WORD.findall(text)
 
 
 def shingles(body: str, size: int = SHINGLE_WORDS) -> set[bytes]:
@@ -88,13 +104,11 @@ def shingle_hashes(body: str, size: int = SHINGLE_WORDS) -> npt.NDArray[np.uint3
     >>> int(shingle_hashes("one two three", size=3)[0]) == int(a[0])
     True
     """
-    return _hashes_of_words(_WORD.findall(body.casefold()), size)
+    return _hashes_of_words(words(body.casefold()), size)
 
 
 def _hashes_of_words(words: list[str], size: int) -> npt.NDArray[np.uint32]:
-    codes = np.fromiter(
-        (zlib.crc32(word.encode("utf-8")) for word in words), dtype=np.uint64, count=len(words)
-    )
+    codes = np.fromiter(map(zlib.crc32, map(str.encode, words)), np.uint64, len(words))
     count = max(1, len(codes) - size + 1)
     combined = np.zeros(count, dtype=np.uint64)
     for offset in range(min(size, len(codes))):
@@ -149,10 +163,10 @@ def signature(body: str) -> Signature | None:
     >>> sig.shape, sig.dtype.name, bool((sig == signature(text.upper())).all())
     ((128,), 'uint32', True)
     """
-    words = _WORD.findall(body[:MAX_SIGNED_CHARS].casefold())
-    if len(words) < MIN_WORDS:
+    found = words(body[:MAX_SIGNED_CHARS].casefold())
+    if len(found) < MIN_WORDS:
         return None
-    return minhash(_hashes_of_words(words, SHINGLE_WORDS))
+    return minhash(_hashes_of_words(found, SHINGLE_WORDS))
 
 
 def similarity(a: Signature, b: Signature) -> float:
@@ -171,11 +185,17 @@ def band_keys(sig: Signature) -> list[BandKey]:
     >>> len(keys), [band for band, _ in keys[:3]], all(-2**63 <= h < 2**63 for _, h in keys)
     (32, [0, 1, 2], True)
     """
-    raw = sig.astype("<u4").tobytes()
+    return list(_band_keys(sig.astype("<u4").tobytes()))
+
+
+@lru_cache(maxsize=256)
+def _band_keys(raw: bytes) -> tuple[BandKey, ...]:
+    """Band keys by the signature's bytes: the near-duplicate pipeline computes them and
+    the store, writing the same article a moment later, finds them here."""
     width = ROWS * 4
-    return [
+    return tuple(
         (band, _hash64(raw[band * width : (band + 1) * width])) for band in range(BANDS)
-    ]
+    )
 
 
 def _hash64(data: bytes) -> int:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from functools import cache
+from typing import Any
 
 from lxml import etree
 from parsel import Selector, SelectorList
+from parsel.csstranslator import HTMLTranslator
 from scrapy.http import TextResponse
 
 from crawler.extract.generic import GenericPage, fill
@@ -19,6 +23,10 @@ from crawler.sites import Site
 _TEXT = etree.XPath(
     ".//text()[not(ancestor::script) and not(ancestor::style)] | .//br", smart_strings=False
 )
+
+
+# The XPath extension namespace parsel gives every query: regular expressions (re:test).
+_REGEXP = {"re": "http://exslt.org/regular-expressions"}
 
 
 def select(response: TextResponse | Selector, selector: str) -> SelectorList[Selector]:
@@ -37,6 +45,51 @@ def node_text(node: Selector) -> str:
         return node.root
     parts = _TEXT(node.root)
     return "".join(part if isinstance(part, str) else " " for part in parts)
+
+
+@cache
+def compiled(selector: str) -> Callable[[Any], list[str]] | None:
+    """A declared selector compiled once, as a function from the page's root element to the
+    texts :func:`select` and :func:`node_text` give; ``None`` for an XPath that does not
+    compile, or that uses EXSLT sets (parsel compiles those anew for each query): those
+    go through :func:`select`.
+
+    >>> page = Selector(text="<p>One<br>two</p><p class='x'>three</p>")
+    >>> compiled("p.x")(page.root), compiled("xpath://p[1]/text()")(page.root)
+    (['three'], ['One', 'two'])
+    >>> compiled("xpath:set:distinct(//p)") is None, compiled("xpath://p[") is None
+    (True, True)
+    """
+    if selector.startswith("xpath:"):
+        query = selector.removeprefix("xpath:")
+    else:
+        query = HTMLTranslator().css_to_xpath(selector)
+    if "set:" in query:
+        return None
+    try:
+        xpath = etree.XPath(query, namespaces=_REGEXP, smart_strings=False)
+    except etree.XPathError:
+        return None
+
+    def texts(root: Any) -> list[str]:
+        found = xpath(root)
+        return [_text_of(node) for node in (found if isinstance(found, list) else [found])]
+
+    return texts
+
+
+def _text_of(node: Any) -> str:
+    if isinstance(node, str):
+        return node
+    return "".join(part if isinstance(part, str) else " " for part in _TEXT(node))
+
+
+def texts_of(root: Any, page: TextResponse | Selector, selector: str) -> list[str]:
+    """The texts of the nodes one declared selector matches (:func:`node_text` of each)."""
+    query = compiled(selector)
+    if query is None:
+        return [node_text(node) for node in select(page, selector)]
+    return query(root)
 
 
 def without(
@@ -83,17 +136,12 @@ class SiteExtractor:
     def declared(self, response: TextResponse) -> Article:
         """The fields the declaration itself fills (selectors, dateline, language), with
         their provenance; no generic fallback."""
-        # The response's own selector: without it the loader would parse the page again.
-        loader = ArticleLoader(
-            response=response,
-            selector=response.selector,
-            boilerplate=self.boilerplate,
-            language=self.site.language,
-        )
+        loader = ArticleLoader(self.boilerplate, self.site.language)
         provenance: dict[str, str] = {}
         page = without(response, self.site.drop)
+        root = page.root if isinstance(page, Selector) else page.selector.root
         for field, selectors in self.site.selectors.items():
-            if self._add_first_match(loader, page, field, selectors):
+            if self._add_first_match(loader, root, page, field, selectors):
                 provenance[field] = "selector"
         if self.site.dateline:
             self._add_dateline(loader, provenance)
@@ -107,18 +155,19 @@ class SiteExtractor:
     def _add_first_match(
         self,
         loader: ArticleLoader,
-        response: TextResponse | Selector,
+        root: Any,
+        page: TextResponse | Selector,
         field: str,
         selectors: tuple[str, ...],
     ) -> bool:
-        """Add the values of the first selector that yields a non-empty value."""
+        """Add the values of the first selector that yields a non-empty value (a selector
+        whose values are all dropped, as boilerplate, adds none)."""
         for selector in selectors:
-            texts = [node_text(node) for node in select(response, selector)]
+            texts = texts_of(root, page, selector)
             if any(normalize_text(t) for t in texts):
                 loader.add_value(field, texts)
                 if loader.get_output_value(field):
                     return True
-                loader.replace_value(field, None)
         return False
 
     def _add_dateline(self, loader: ArticleLoader, provenance: dict[str, str]) -> None:

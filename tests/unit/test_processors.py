@@ -1,9 +1,12 @@
-"""Text processors and URL canonicalisation, beyond their doctests."""
+"""Text processors, the article loader and URL canonicalisation, beyond their doctests."""
 
 from __future__ import annotations
 
 import pytest
+from itemloaders.processors import Compose, Join, MapCompose, TakeFirst
+from scrapy.loader import ItemLoader
 
+from crawler.extract.loaders import ArticleLoader
 from crawler.extract.processors import (
     compile_boilerplate,
     drop_boilerplate,
@@ -12,7 +15,9 @@ from crawler.extract.processors import (
     parse_dateline,
     split_authors,
     strip_byline,
+    unique,
 )
+from crawler.items import Article
 from crawler.urls import canonicalize
 
 
@@ -103,3 +108,41 @@ def test_canonicalize_keeps_distinct_stories_distinct() -> None:
         "https://example.com/story?id=8"
     )
     assert canonicalize("https://example.com/world/") != canonicalize("https://example.com/world")
+
+
+class ItemLoaderArticle(ItemLoader):
+    """The article loader as itemloaders composes it: the reference ArticleLoader keeps to."""
+
+    default_item_class = Article
+    default_input_processor = MapCompose(normalize_text)
+    default_output_processor = TakeFirst()
+    title_in = lead_in = body_in = MapCompose(normalize_text, drop_boilerplate)
+    body_out = Join("\n\n")
+    authors_in = MapCompose(normalize_text, strip_byline, split_authors)
+    authors_out = tags_out = Compose(unique)
+    published_in = modified_in = MapCompose(normalize_text, parse_date)
+
+
+LOADER_VALUES = {
+    "title": [["  Back to top "], [" A  headline\u200b", "Second"], []],
+    "body": [["Share this article now", "First\u00a0paragraph.", " ", "Back to top"], ["x"]],
+    "authors": [["By Jane Doe and Ann Lee", "Ann Lee; Omar"], ["By ", ""], ["Bylines Weekly"]],
+    "tags": [["a", " a ", "B", ""], []],
+    "published": [["not a date", "April 30, 2022"], ["3 March 2021"], ["  "]],
+    "modified": [["2026-11-18T07:45:00Z"]],
+    "section": [["", "World "], ["  "]],
+    "language": ["en", None],
+}
+
+
+@pytest.mark.parametrize("field", sorted(LOADER_VALUES))
+def test_article_loader_gives_what_itemloaders_gives(field: str) -> None:
+    boilerplate = compile_boilerplate([r"Share this article\b.*", "Back to top"])
+    ours = ArticleLoader(boilerplate, "en")
+    theirs = ItemLoaderArticle(boilerplate=boilerplate, language="en")
+    for value in LOADER_VALUES[field]:
+        ours.add_value(field, value)
+        theirs.add_value(field, value)
+        assert ours.get_output_value(field) == theirs.get_output_value(field)
+        assert ours.get_collected_values(field) == theirs.get_collected_values(field)
+    assert dict(ours.load_item()) == dict(theirs.load_item())

@@ -10,6 +10,7 @@ CI runs the ``ci`` profile (a few thousand cases in all). For a longer local run
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import sqlite3
@@ -33,6 +34,7 @@ from crawler.extract.processors import (
 from crawler.middlewares.retryafter import retry_after_seconds
 from crawler.urls import TRACKING_PARAMS, canonicalize, rebase, strip_tracking
 from pipelines.dedup import content_hash
+from store import minhash
 from store.query import QueryError, fts_query
 
 settings.register_profile("ci", max_examples=250, deadline=None)
@@ -61,6 +63,16 @@ def test_normalize_text_is_idempotent_and_clean(text: str) -> None:
     assert cleaned == cleaned.strip() and "  " not in cleaned
     assert unicodedata.is_normalized("NFC", cleaned)
     assert not re.search("[\u200b\u200d\ufeff\u00ad\x00-\x08\x0e-\x1b\x7f]", cleaned)
+
+
+@given(st.text(st.sampled_from(" a\t\n\x00\x08\x0b\x0e\x1c\x1f\x7f\x85\xa0\xad\u0301\u200b"
+                               "\u2028\u2060\u3000\ufeffe")))  # fmt: skip
+def test_normalize_text_is_its_regular_expression_definition(text: str) -> None:
+    """Deleting with str.translate and splitting on str.split()'s whitespace is what the
+    regular expressions said (zero-width and control characters out, \\s+ as one space)."""
+    zero_width = "[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1b\x7f]"
+    expected = unicodedata.normalize("NFC", re.sub(zero_width, "", text))
+    assert normalize_text(text) == (re.sub(r"\s+", " ", expected).strip() or None)
 
 
 @given(st.lists(st.text(st.characters(blacklist_categories=["Cs"]), min_size=1), max_size=4),
@@ -199,6 +211,15 @@ def test_any_search_text_is_a_valid_fts5_query_or_a_clear_error(text: str) -> No
 def test_content_hash_ignores_spacing_and_punctuation(words: list[str]) -> None:
     text = " ".join(words)
     assert content_hash(text) == content_hash("  " + ",\n ".join(words) + "!")
+
+
+@given(TEXT | st.text(st.characters(max_codepoint=127)))
+def test_words_and_content_hash_are_their_regular_expression_definitions(text: str) -> None:
+    """The ASCII fast path finds what \\w+ finds; the hash is of the text with each run of
+    non-word characters made one space, stripped (what is stored must not change)."""
+    assert minhash.words(text) == re.findall(r"\w+", text)
+    spaced = re.sub(r"\W+", " ", text.casefold()).strip()
+    assert content_hash(text) == hashlib.sha256(spaced.encode("utf-8")).hexdigest()
 
 
 @given(st.binary(max_size=64) | st.text(max_size=64))
