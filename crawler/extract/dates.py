@@ -102,6 +102,25 @@ def utc_near_midnight(value: str) -> bool:
     return moment.hour >= 20 or moment.hour < 6
 
 
+def later_by(first: str, second: str, hours: int) -> bool:
+    """Whether the ISO date ``second`` is at least ``hours`` after ``first``.
+
+    >>> later_by("2024-12-03T23:17:00+09:00", "2024-12-04T00:06:42+09:00", 12)
+    False
+    >>> later_by("2023-11-06T18:19:00+01:00", "2023-11-07T10:14:00+01:00", 12)
+    True
+    >>> later_by("2023-11-07T10:14:00+01:00", "2023-11-06T18:19:00+01:00", 12)
+    False
+    """
+    try:
+        a, b = datetime.fromisoformat(first), datetime.fromisoformat(second)
+    except ValueError:
+        return False
+    if (a.tzinfo is None) != (b.tzinfo is None):
+        a, b = a.replace(tzinfo=None), b.replace(tzinfo=None)
+    return b - a >= timedelta(hours=hours)
+
+
 def adjacent_days(first: str, second: str) -> bool:
     """Whether two ISO dates are one calendar day apart.
 

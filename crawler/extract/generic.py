@@ -36,6 +36,7 @@ from crawler.extract.dates import (
     adjacent_days,
     first_written_date,
     is_utc,
+    later_by,
     localize,
     page_offset,
     parse_date_safely,
@@ -80,6 +81,14 @@ _TEXT_AFTER_XPATH = (
     "following::text()[normalize-space()][not(ancestor::script)][not(ancestor::style)]"
 )
 _TEXT_NODES_AFTER = 40
+_UPDATE_HOURS = 12
+# a live ticker or live blog: its type, its markup, or a heading that names it
+_LIVE_CLASSES = ("liveticker", "live-ticker", "liveblog", "live-blog")
+_LIVE_XPATH = "(//*[{}])[1]".format(" or ".join(f'contains(@class, "{c}")' for c in _LIVE_CLASSES))
+_LIVE_HEADINGS = frozenset(
+    ("live-ticker", "liveticker", "live ticker", "live-blog", "liveblog", "live blog")
+    + ("live updates",)
+)
 _DATE_XPATH = (
     '//*[@itemprop="datePublished"]/@content',
     '//*[@itemprop="datePublished"]/@datetime',
@@ -219,6 +228,8 @@ class GenericPage:
         if self._generic_date_only and self.shown_date:
             return self.shown_date, "heuristic"
         if found := self._date(self.ld.get("datePublished"), meta.PUBLISHED_KEYS):
+            if (shown := self._shown_update(found[0])) is not None:
+                return shown
             if (local := self._localize(found[0])) != found[0]:
                 return local, found[1]
             if utc_near_midnight(found[0]) and (seen := self._day_seen()):
@@ -246,6 +257,26 @@ class GenericPage:
             return False
         modified = self.modified
         return modified is None or modified[0][:10] != seen[:10]
+
+    def _shown_update(self, published: str) -> Filled | None:
+        """The modified date, when it is the date the page shows under its headline
+        (an update made within hours of publishing is a correction, not the date; a
+        live ticker shows its latest entry, and is dated by its first)."""
+        modified = self.modified
+        if modified is None or not later_by(published, modified[0], _UPDATE_HOURS):
+            return None
+        if modified[0][:10] == published[:10] or modified[0][:10] != self.shown_date:
+            return None
+        return None if self.is_live else modified
+
+    @property
+    def is_live(self) -> bool:
+        """Whether the page is a live ticker: a JSON-LD ``LiveBlogPosting``, markup
+        whose class names one, or a heading that does (``Live-Ticker``)."""
+        if "LiveBlogPosting" in jsonld.types_of(self.ld) or self.selector.xpath(_LIVE_XPATH):
+            return True
+        headings = self.selector.xpath("//h2 | //h3")
+        return any((text_of_node(h) or "").casefold() in _LIVE_HEADINGS for h in headings)
 
     @cached_property
     def shown_date(self) -> str | None:

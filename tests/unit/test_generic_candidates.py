@@ -121,3 +121,20 @@ def test_a_kicker_label_the_metadata_writes_apart_is_not_part_of_the_title() -> 
     # a heading that writes "Kicker: Headline" itself is the title as it stands
     written = html.replace('"label">Harbour board vote<', '"label">Harbour board vote:<')
     assert extract(written)["title"] == "Harbour board vote: Ferry slip to reopen soon"
+
+
+def test_the_update_shown_under_the_headline_dates_the_page() -> None:
+    head = news_article(datePublished="2021-03-16T16:16:10Z", dateModified="2021-03-20T14:00:17Z")
+    html = f"""<html><head>{head}</head><body><h1>Ferry slip to reopen</h1>
+    <p>By Ann Lee</p><p>20. März 2021 - 15:00</p>{PARAGRAPH}</body></html>"""
+    assert extract(html)["published"][:10] == "2021-03-20"
+    # a correction made within hours of publishing does not date the page
+    early = html.replace("2021-03-20T14:00:17Z", "2021-03-17T01:20:00Z")
+    early = early.replace("20. März", "17. März")
+    assert extract(early)["published"][:10] == "2021-03-16"
+    # a live ticker shows its latest entry's day and is dated by its first
+    entries = "<h2>Live-Ticker</h2><h3>14:00 Uhr: Board votes</h3>"
+    ticker = html.replace(PARAGRAPH, entries + PARAGRAPH)
+    assert extract(ticker)["published"][:10] == "2021-03-16"
+    blog = html.replace('"NewsArticle"', '"LiveBlogPosting"')
+    assert extract(blog)["published"][:10] == "2021-03-16"
