@@ -52,6 +52,7 @@ from crawler.extract.titles import (
     is_site_heading,
     lone_heading_title,
     shared_heading,
+    story_heading,
     text_of_node,
 )
 
@@ -194,6 +195,8 @@ class GenericPage:
             if shared:
                 return shared
             return lone_heading_title(lone, candidates)
+        if headline and (found := story_heading(self.headings, candidates)):
+            return found
         return choose_title(self.headings, candidates, raw)
 
     @cached_property

@@ -39,6 +39,9 @@ _SHOWN = " and ".join(
     + [f'not(ancestor::*[contains(@class, "{name}")])' for name in _HIDDEN_CLASSES]
 )
 _VISIBLE_XPATH = f".//text()[{_SHOWN}] | .//br"
+_NAVIGATION_XPATH = (
+    'boolean(ancestor::nav or ancestor::li or ancestor-or-self::*[contains(@class, "breadcrumb")])'
+)
 _TEXT_XPATH = ".//text()[not(ancestor::script) and not(ancestor::style)] | .//br"
 _HAS_HIDDEN = ".//*[{}]".format(
     " or ".join(f'contains(@class, "{name}")' for name in _HIDDEN_CLASSES)
@@ -305,6 +308,40 @@ def is_site_heading(node: Selector, outlets: set[str]) -> bool:
     return bool(links) and all(links_home(link) for link in links) and (
         compact(" ".join(text_of_node(link) or "" for link in links)) == compact(text)
     )
+
+
+def story_heading(headings: list[Heading], candidates: list[Filled]) -> Filled | None:
+    """The JSON-LD headline, when the page's first heading sits in its navigation and
+    another heading is the headline word for word.
+
+    A headline in a breadcrumb trail repeats the title written for search engines
+    (and the share-card titles agree with it); the story shows its own heading
+    elsewhere, and the CMS's headline field is that one.
+
+    >>> crumb = Selector(text="<nav><li><h1>Storm: ten things</h1></li></nav>").css("h1")[0]
+    >>> headings = [Heading("Storm: ten things", node=crumb), Heading("Ferry slip to reopen")]
+    >>> story_heading(headings, [("Ferry slip to reopen", "json-ld"), ("Storm: ten things",
+    ...               "opengraph")])
+    ('Ferry slip to reopen', 'json-ld')
+    """
+    first = headings[0].node if headings else None
+    if first is None or not candidates or candidates[0][1] != "json-ld":
+        return None
+    if not in_navigation(first):
+        return None
+    if any(heading.text == candidates[0][0] for heading in headings[1:]):
+        return candidates[0]
+    return None
+
+
+def in_navigation(node: Selector) -> bool:
+    """Whether a heading sits in the page's navigation (a breadcrumb trail, a list of links).
+
+    >>> page = Selector(text="<nav><ol><li><h1>Storm hits coast</h1></li></ol></nav><h2>Storm</h2>")
+    >>> in_navigation(page.css("h1")[0]), in_navigation(page.css("h2")[0])
+    (True, False)
+    """
+    return node.xpath(_NAVIGATION_XPATH).get() == "1"
 
 
 def links_home(link: Selector) -> bool:

@@ -138,3 +138,18 @@ def test_the_update_shown_under_the_headline_dates_the_page() -> None:
     assert extract(ticker)["published"][:10] == "2021-03-16"
     blog = html.replace('"NewsArticle"', '"LiveBlogPosting"')
     assert extract(blog)["published"][:10] == "2021-03-16"
+
+
+def test_a_headline_in_the_breadcrumb_gives_way_to_the_storys_own_heading() -> None:
+    # the <h1> in the breadcrumb trail repeats the search-engine title the share card has
+    html = f"""<html><head>{news_article(headline="Ferry slip to reopen in spring")}
+    <meta property="og:title" content="Harbour news: ferry slip reopens, what changes"></head>
+    <body><nav><ul><li><a href="/news/">News</a></li>
+    <li><h1>Harbour news: ferry slip reopens, what changes</h1></li></ul></nav>
+    <hgroup><span>Harbour board</span><h2>Ferry slip to reopen in spring</h2></hgroup>
+    {PARAGRAPH}</body></html>"""
+    assert extract(html)["title"] == "Ferry slip to reopen in spring"
+    # an <h1> outside the navigation is the headline its metadata agrees with
+    plain = html.replace("<li><h1>", "<li></li></ul></nav><h1>")
+    plain = plain.replace("</h1></li></ul></nav>", "</h1>")
+    assert extract(plain)["title"] == "Harbour news: ferry slip reopens, what changes"
