@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
+from parsel import Selector
+
 from crawler.extract.processors import normalize_text, parse_date
 
 # A numeric date with dots is day-first wherever it is written (31.12.2022).
@@ -18,6 +20,10 @@ _LOCAL_MIDNIGHT_UTC_HOURS = range(20, 24)
 _SHOWN_DATE_CHARS = 600
 _SEGMENT_CHARS = 80
 _EARLIEST = datetime(1995, 1, 1)
+# a live ticker or live blog: its type, its markup, or a heading that names it
+_LIVE_CLASSES = ("liveticker", "live-ticker", "liveblog", "live-blog")
+_LIVE_XPATH = "(//*[{}])[1]".format(" or ".join(f'contains(@class, "{c}")' for c in _LIVE_CLASSES))
+_LIVE_HEADINGS = {"live-ticker", "liveticker", "live ticker", "live-blog", "liveblog", "live blog"}
 _DIGIT = re.compile(r"\d")
 
 
@@ -119,6 +125,21 @@ def later_by(first: str, second: str, hours: int) -> bool:
     if (a.tzinfo is None) != (b.tzinfo is None):
         a, b = a.replace(tzinfo=None), b.replace(tzinfo=None)
     return b - a >= timedelta(hours=hours)
+
+
+def is_live_ticker(page: Selector, types: set[str]) -> bool:
+    """Whether a page is a live ticker, whose entries are dated one by one: a JSON-LD
+    ``LiveBlogPosting``, markup whose class names one, or a heading that does.
+
+    >>> is_live_ticker(Selector(text="<h2>Live-Ticker</h2><h3>11.04 Uhr: Vote</h3>"), set())
+    True
+    >>> is_live_ticker(Selector(text="<h2>Live music</h2>"), {"NewsArticle"})
+    False
+    """
+    if "LiveBlogPosting" in types or page.xpath(_LIVE_XPATH):
+        return True
+    headings = page.xpath("//h2 | //h3")
+    return any(h.xpath("normalize-space()").get("").casefold() in _LIVE_HEADINGS for h in headings)
 
 
 def adjacent_days(first: str, second: str) -> bool:

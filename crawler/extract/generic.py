@@ -35,6 +35,7 @@ from crawler.extract.clean import (
 from crawler.extract.dates import (
     adjacent_days,
     first_written_date,
+    is_live_ticker,
     is_utc,
     later_by,
     localize,
@@ -83,13 +84,6 @@ _TEXT_AFTER_XPATH = (
 )
 _TEXT_NODES_AFTER = 40
 _UPDATE_HOURS = 12
-# a live ticker or live blog: its type, its markup, or a heading that names it
-_LIVE_CLASSES = ("liveticker", "live-ticker", "liveblog", "live-blog")
-_LIVE_XPATH = "(//*[{}])[1]".format(" or ".join(f'contains(@class, "{c}")' for c in _LIVE_CLASSES))
-_LIVE_HEADINGS = frozenset(
-    ("live-ticker", "liveticker", "live ticker", "live-blog", "liveblog", "live blog")
-    + ("live updates",)
-)
 _DATE_XPATH = (
     '//*[@itemprop="datePublished"]/@content',
     '//*[@itemprop="datePublished"]/@datetime',
@@ -270,16 +264,8 @@ class GenericPage:
             return None
         if modified[0][:10] == published[:10] or modified[0][:10] != self.shown_date:
             return None
-        return None if self.is_live else modified
+        return None if is_live_ticker(self.selector, jsonld.types_of(self.ld)) else modified
 
-    @property
-    def is_live(self) -> bool:
-        """Whether the page is a live ticker: a JSON-LD ``LiveBlogPosting``, markup
-        whose class names one, or a heading that does (``Live-Ticker``)."""
-        if "LiveBlogPosting" in jsonld.types_of(self.ld) or self.selector.xpath(_LIVE_XPATH):
-            return True
-        headings = self.selector.xpath("//h2 | //h3")
-        return any((text_of_node(h) or "").casefold() in _LIVE_HEADINGS for h in headings)
 
     @cached_property
     def shown_date(self) -> str | None:

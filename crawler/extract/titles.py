@@ -327,9 +327,7 @@ def story_heading(headings: list[Heading], candidates: list[Filled]) -> Filled |
     first = headings[0].node if headings else None
     if first is None or not candidates or candidates[0][1] != "json-ld":
         return None
-    if not in_navigation(first):
-        return None
-    if any(heading.text == candidates[0][0] for heading in headings[1:]):
+    if any(heading.text == candidates[0][0] for heading in headings[1:]) and in_navigation(first):
         return candidates[0]
     return None
 
