@@ -29,6 +29,8 @@ _SENTENCE_WORDS = 10
 _STOPS = (".", "!", "?", "…")
 MIN_BODY_WORDS = 20
 _WORD = re.compile(r"\w+")
+# A link written in Markdown, ``[text](https://…)``: the JSON-LD text is the CMS's source.
+_MARKDOWN_LINK = re.compile(r"\]\((?:https?:)?/")
 
 
 @dataclass(frozen=True)
@@ -131,18 +133,21 @@ def choose_body(extracted: str | None, article_body: str | None, page_text: str)
 
     The JSON-LD text wins when it has at least :data:`MIN_BODY_WORDS` words,
     is neither much shorter than the extracted text (a teaser) nor much longer
-    (several stories, or the text twice), and nearly all its words appear on
-    the page (not stale, not another article's).
+    (several stories, or the text twice), nearly all its words appear on the
+    page (not stale, not another article's), and it is not Markdown (a CMS's
+    source, its links and layout directives written out).
 
     >>> story = "The council met on Monday and agreed the budget for next year " * 3
     >>> choose_body(story, story + " Extra words.", story + " Extra words.").source
     'json-ld'
     >>> choose_body(story, story * 3, story * 3).source
     'trafilatura'
+    >>> choose_body(story, story + " [See](https://x.org/a).", story + " See.").source
+    'trafilatura'
     """
     body = Body(extracted, "trafilatura") if extracted else None
     words = word_count(article_body or "")
-    if not article_body or words < MIN_BODY_WORDS:
+    if not article_body or words < MIN_BODY_WORDS or _MARKDOWN_LINK.search(article_body):
         return body
     extracted_words = word_count(extracted or "")
     in_range = 0.8 * extracted_words <= words <= 1.5 * max(extracted_words, MIN_BODY_WORDS)
