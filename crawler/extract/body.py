@@ -31,6 +31,8 @@ MIN_BODY_WORDS = 20
 _WORD = re.compile(r"\w+")
 # A link written in Markdown, ``[text](https://…)``: the JSON-LD text is the CMS's source.
 _MARKDOWN_LINK = re.compile(r"\]\((?:https?:)?/")
+# A web address alone as a paragraph.
+_BARE_URL = re.compile(r"https?://\S+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,17 @@ def is_sentence(para: str) -> bool:
     return len(para.split()) >= _SENTENCE_WORDS and para.rstrip("\"”’»)").endswith(_STOPS)
 
 
+def drop_bare_urls(paras: list[str], links: Container[str]) -> list[str]:
+    """``paras`` without a web address alone that is no link's text: the page's own
+    address or its picture's, a microdata value shown as text (a list of links
+    written out, each a link, stays).
+
+    >>> drop_bare_urls(["https://x.org/story", "Text.", "http://y.to/1"], {"http y to 1"})
+    ['Text.', 'http://y.to/1']
+    """
+    return [p for p in paras if not (_BARE_URL.fullmatch(p) and key(p) not in links)]
+
+
 def extract_main_text(html: str, url: str | None) -> str | None:
     """trafilatura's main text for a page, paragraphs one per line; ``None`` if none."""
     import trafilatura  # heavy; loaded only when a body is needed
@@ -229,7 +242,8 @@ def finish(
     >>> finish("Share this article\\nToo short.", None) is None
     True
     """
-    kept = drop_captions(drop_boilerplate(paragraphs(text), title, pattern), captions)
+    kept = drop_bare_urls(paragraphs(text), links)
+    kept = drop_captions(drop_boilerplate(kept, title, pattern), captions)
     kept = drop_trailing_teasers(drop_inline_teasers(drop_tag_list(kept), links), links)
     joined = "\n\n".join(kept)
     return joined if word_count(joined) >= MIN_BODY_WORDS else None

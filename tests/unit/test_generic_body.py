@@ -185,3 +185,8 @@ def test_markdown_json_ld_text_loses_to_the_page_text() -> None:
     html = f"""<html><head><script type="application/ld+json">{ld}</script></head>
     <body><article><h1>Ferry slip</h1>{STORY}</article></body></html>"""
     assert body_of(html).split("\n\n") == SENTENCES
+
+
+def test_the_pages_own_address_shown_as_text_is_not_body() -> None:
+    shown = f'<div itemprop="url">{URL}</div>'
+    assert body_of(page(shown + STORY)).split("\n\n") == SENTENCES
