@@ -190,3 +190,16 @@ def test_markdown_json_ld_text_loses_to_the_page_text() -> None:
 def test_the_pages_own_address_shown_as_text_is_not_body() -> None:
     shown = f'<div itemprop="url">{URL}</div>'
     assert body_of(page(shown + STORY)).split("\n\n") == SENTENCES
+
+
+def test_a_related_heading_and_its_teasers_between_paragraphs_are_not_body() -> None:
+    teasers = (
+        '<p><a href="/2026/11/bridge.html">Harbour bridge to close in March</a> [VIDEO]</p>'
+        '<p><a href="/2026/11/tides.html">Tide tables change for the winter</a></p>'
+    )
+    body = body_of(between_paragraphs(f"<p><strong>Don't miss</strong></p>{teasers}"))
+    assert body.split("\n\n") == SENTENCES
+
+
+def test_a_further_reading_label_that_ends_the_body_is_not_body() -> None:
+    assert body_of(page(STORY + "<p>Mehr Themen:</p>")).split("\n\n") == SENTENCES
