@@ -47,7 +47,7 @@ RELATED_HEADING = re.compile(rf"\s*(?:{_RELATED_LABELS})\s*[:.!…]?\s*", re.IGN
 # A teaser given inline, its label first: "Read more: Storm hits coast", "Also on site.com …".
 LABELLED_TEASER = re.compile(
     rf"\s*(?:{_RELATED_LABELS}|also on [\w.-]+|puedes ver|mira|ver también|dowiedz się więcej)"
-    r"[\s:»>|–—-]+(?P<teaser>\w.*)",
+    r"[\s:»>|–—-]+(?P<teaser>[\w¿¡\"“„«'‘].*)",
     re.IGNORECASE,
 )
 # A list of the story's tags or topics, its label first ("Tags: a, b", "Tags a, b", "Tags").

@@ -203,3 +203,9 @@ def test_a_related_heading_and_its_teasers_between_paragraphs_are_not_body() -> 
 
 def test_a_further_reading_label_that_ends_the_body_is_not_body() -> None:
     assert body_of(page(STORY + "<p>Mehr Themen:</p>")).split("\n\n") == SENTENCES
+
+
+def test_a_labelled_teaser_opening_with_a_question_mark_is_not_body() -> None:
+    link = '<a href="/2026/11/slip.html">¿Qué pasa con el muelle?</a>'
+    body = body_of(between_paragraphs(f"<p><strong>PUEDES VER:</strong> {link}</p>"))
+    assert body.split("\n\n") == SENTENCES
