@@ -14,6 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
 
 from crawler.extract.boilerplate import is_boilerplate
 from crawler.extract.captions import drop_captions
@@ -33,6 +36,8 @@ _WORD = re.compile(r"\w+")
 _MARKDOWN_LINK = re.compile(r"\]\((?:https?:)?/")
 # A web address alone as a paragraph.
 _BARE_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+# Plain strings: lxml's default "smart" ones each know their parent, at twice the cost.
+_PAGE_TEXTS = etree.XPath("//body//text()", smart_strings=False)
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,11 @@ def repeated_run(paras: list[str], start: int) -> int:
 
 def word_count(text: str) -> int:
     return len(_WORD.findall(text))
+
+
+def page_text(root: Any) -> str:
+    """All the text of a page's ``<body>``, to check a JSON-LD text against."""
+    return " ".join(_PAGE_TEXTS(root))
 
 
 def agrees(candidate: str, page_text: str) -> float:

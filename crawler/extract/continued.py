@@ -45,8 +45,11 @@ def continued(text: str, root: Any) -> str:
     container = container_of(last, root)
     if container is None:
         return text
+    twins = later_twins(container)
+    if not twins:
+        return text
     known = {key(line) for line in lines}
-    added = [p for box in later_twins(container) for p in blocks(box) if key(p) not in known]
+    added = [p for box in twins for p in blocks(box) if key(p) not in known]
     sentences = sum(len(p.split()) for p in added if is_sentence(p))
     if sentences < _MIN_WORDS or 2 * sentences < sum(len(p.split()) for p in added):
         return text

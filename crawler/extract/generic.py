@@ -352,7 +352,7 @@ class GenericPage:
             extracted = continued(extracted, self.selector.root)
             cleaned = bodies.finish(extracted, title, self.boilerplate, links, captions)
         article_body = plain_body(self.ld.get("articleBody"))
-        page_text = " ".join(self.selector.root.xpath("//body//text()")) if article_body else ""
+        page_text = bodies.page_text(self.selector.root) if article_body else ""
         chosen = bodies.choose_body(cleaned, article_body, page_text)
         if chosen is None or chosen.text == cleaned:  # main-text extraction's, cleaned already
             return (chosen.text, chosen.source) if chosen else None
