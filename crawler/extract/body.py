@@ -16,8 +16,6 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from lxml import etree
-
 from crawler.extract.boilerplate import is_boilerplate
 from crawler.extract.captions import drop_captions
 from crawler.extract.clean import key
@@ -36,8 +34,6 @@ _WORD = re.compile(r"\w+")
 _MARKDOWN_LINK = re.compile(r"\]\((?:https?:)?/")
 # A web address alone as a paragraph.
 _BARE_URL = re.compile(r"https?://\S+", re.IGNORECASE)
-# Plain strings: lxml's default "smart" ones each know their parent, at twice the cost.
-_PAGE_TEXTS = etree.XPath("//body//text()", smart_strings=False)
 
 
 @dataclass(frozen=True)
@@ -124,7 +120,8 @@ def word_count(text: str) -> int:
 
 def page_text(root: Any) -> str:
     """All the text of a page's ``<body>``, to check a JSON-LD text against."""
-    return " ".join(_PAGE_TEXTS(root))
+    # plain strings: lxml's default "smart" ones each know their parent, at twice the cost
+    return " ".join(root.xpath("//body//text()", smart_strings=False))
 
 
 def agrees(candidate: str, page_text: str) -> float:
