@@ -170,7 +170,9 @@ def related_block_end(paras: list[str], start: int, links: Container[str]) -> in
 
 
 def is_inline_teaser(para: str, links: Container[str]) -> bool:
-    if (found := LABELLED_TEASER.fullmatch(para)) and is_teaser(found["teaser"], links):
+    if (found := LABELLED_TEASER.fullmatch(para)) and (
+        is_teaser(found["teaser"], links) or is_teaser(para, links)  # the label in the link
+    ):
         return True
     return in_capitals(para) and is_teaser(para, links)
 

@@ -209,3 +209,11 @@ def test_a_labelled_teaser_opening_with_a_question_mark_is_not_body() -> None:
     link = '<a href="/2026/11/slip.html">¿Qué pasa con el muelle?</a>'
     body = body_of(between_paragraphs(f"<p><strong>PUEDES VER:</strong> {link}</p>"))
     assert body.split("\n\n") == SENTENCES
+
+
+def test_a_teaser_whose_link_holds_its_label_is_not_body() -> None:
+    teaser = (
+        '<a class="read-more" href="/2026/11/bridge.html"><span>Also on courier.test</span>'
+        "<span>Harbour bridge to close in March</span></a>"
+    )
+    assert body_of(between_paragraphs(teaser)).split("\n\n") == SENTENCES
