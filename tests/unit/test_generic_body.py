@@ -217,3 +217,8 @@ def test_a_teaser_whose_link_holds_its_label_is_not_body() -> None:
         "<span>Harbour bridge to close in March</span></a>"
     )
     assert body_of(between_paragraphs(teaser)).split("\n\n") == SENTENCES
+
+
+def test_an_unrendered_shortcode_is_not_body() -> None:
+    shortcode = '<p>[button link="/tips/" type="big"] Send us YOUR ferry photos[/button]</p>'
+    assert body_of(page(STORY + shortcode)).split("\n\n") == SENTENCES
