@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from crawler.extract.boilerplate import is_boilerplate
 from crawler.extract.captions import drop_captions
@@ -29,6 +30,10 @@ _SENTENCE_WORDS = 10
 _STOPS = (".", "!", "?", "…")
 MIN_BODY_WORDS = 20
 _WORD = re.compile(r"\w+")
+# A link written in Markdown, ``[text](https://…)``: the JSON-LD text is the CMS's source.
+_MARKDOWN_LINK = re.compile(r"\]\((?:https?:)?/")
+# A web address alone as a paragraph.
+_BARE_URL = re.compile(r"https?://\S+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,12 @@ def word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+def page_text(root: Any) -> str:
+    """All the text of a page's ``<body>``, to check a JSON-LD text against."""
+    # plain strings: lxml's default "smart" ones each know their parent, at twice the cost
+    return " ".join(root.xpath("//body//text()", smart_strings=False))
+
+
 def agrees(candidate: str, page_text: str) -> float:
     """Share of the candidate's words that also occur in the page text.
 
@@ -131,18 +142,21 @@ def choose_body(extracted: str | None, article_body: str | None, page_text: str)
 
     The JSON-LD text wins when it has at least :data:`MIN_BODY_WORDS` words,
     is neither much shorter than the extracted text (a teaser) nor much longer
-    (several stories, or the text twice), and nearly all its words appear on
-    the page (not stale, not another article's).
+    (several stories, or the text twice), nearly all its words appear on the
+    page (not stale, not another article's), and it is not Markdown (a CMS's
+    source, its links and layout directives written out).
 
     >>> story = "The council met on Monday and agreed the budget for next year " * 3
     >>> choose_body(story, story + " Extra words.", story + " Extra words.").source
     'json-ld'
     >>> choose_body(story, story * 3, story * 3).source
     'trafilatura'
+    >>> choose_body(story, story + " [See](https://x.org/a).", story + " See.").source
+    'trafilatura'
     """
     body = Body(extracted, "trafilatura") if extracted else None
     words = word_count(article_body or "")
-    if not article_body or words < MIN_BODY_WORDS:
+    if not article_body or words < MIN_BODY_WORDS or _MARKDOWN_LINK.search(article_body):
         return body
     extracted_words = word_count(extracted or "")
     in_range = 0.8 * extracted_words <= words <= 1.5 * max(extracted_words, MIN_BODY_WORDS)
@@ -197,6 +211,17 @@ def is_sentence(para: str) -> bool:
     return len(para.split()) >= _SENTENCE_WORDS and para.rstrip("\"”’»)").endswith(_STOPS)
 
 
+def drop_bare_urls(paras: list[str], links: Container[str]) -> list[str]:
+    """``paras`` without a web address alone that is no link's text: the page's own
+    address or its picture's, a microdata value shown as text (a list of links
+    written out, each a link, stays).
+
+    >>> drop_bare_urls(["https://x.org/story", "Text.", "http://y.to/1"], {"http y to 1"})
+    ['Text.', 'http://y.to/1']
+    """
+    return [p for p in paras if not (_BARE_URL.fullmatch(p) and key(p) not in links)]
+
+
 def extract_main_text(html: str, url: str | None) -> str | None:
     """trafilatura's main text for a page, paragraphs one per line; ``None`` if none."""
     import trafilatura  # heavy; loaded only when a body is needed
@@ -224,7 +249,8 @@ def finish(
     >>> finish("Share this article\\nToo short.", None) is None
     True
     """
-    kept = drop_captions(drop_boilerplate(paragraphs(text), title, pattern), captions)
+    kept = drop_bare_urls(paragraphs(text), links)
+    kept = drop_captions(drop_boilerplate(kept, title, pattern), captions)
     kept = drop_trailing_teasers(drop_inline_teasers(drop_tag_list(kept), links), links)
     joined = "\n\n".join(kept)
     return joined if word_count(joined) >= MIN_BODY_WORDS else None

@@ -67,6 +67,8 @@ CREDIT = re.compile(
     re.IGNORECASE,
 )
 _CREDIT_WORDS = 12
+# A shortcode the site's template left unrendered: "[button link=…]Send us yours[/button]".
+SHORTCODE = re.compile(r"\s*\[(\w+)\b[^\]]*\].*\[/\1\]\s*")
 _SHORT_WORDS = 25
 
 
@@ -79,11 +81,15 @@ def is_boilerplate(para: str) -> bool:
     True
     >>> is_boilerplate("2026-11-19T07:23:12+01:00"), is_boilerplate("Share prices fell.")
     (True, False)
+    >>> is_boilerplate('[button link="/tips"]Send us your tip[/button]')
+    True
     """
     words = len(para.split())
     if words <= _SHORT_WORDS and GENERIC_BOILERPLATE.fullmatch(para):
         return True
     if words <= _CREDIT_WORDS and (CREDIT.fullmatch(para) or TIMESTAMP.fullmatch(para)):
+        return True
+    if words <= _SHORT_WORDS and SHORTCODE.fullmatch(para):
         return True
     return is_promotion(para, words)
 

@@ -32,6 +32,7 @@ from crawler.extract.clean import (
     strip_site_name,
     unescape,
 )
+from crawler.extract.continued import continued
 from crawler.extract.dates import (
     adjacent_days,
     first_written_date,
@@ -368,9 +369,10 @@ class GenericPage:
         links, captions = LinkTexts(self.selector), CaptionTexts(self.selector)
         cleaned = None
         if extracted:
+            extracted = continued(extracted, self.selector.root)
             cleaned = bodies.finish(extracted, title, self.boilerplate, links, captions)
         article_body = plain_body(self.ld.get("articleBody"))
-        page_text = " ".join(self.selector.root.xpath("//body//text()")) if article_body else ""
+        page_text = bodies.page_text(self.selector.root) if article_body else ""
         chosen = bodies.choose_body(cleaned, article_body, page_text)
         if chosen is None or chosen.text == cleaned:  # main-text extraction's, cleaned already
             return (chosen.text, chosen.source) if chosen else None

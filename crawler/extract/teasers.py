@@ -6,7 +6,8 @@ the titles of other stories, each a link, often under a heading of their own.
 paragraphs. A teaser is a paragraph that is the whole text of one of the page's
 links (:class:`LinkTexts`); the block is cut when a related-stories heading
 introduces it, or when it has :data:`MIN_BARE_TEASERS` teasers in a row; never
-when that would remove half of the words.
+when that would remove half of the words. :func:`drop_inline_teasers` cuts those
+set between the story's paragraphs, alone or under a related-stories heading.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ _RELATED_LABELS = (
     r"|most (?:read|popular|viewed|shared)|trending(?: now)?|don['’]?t miss|editor['’]?s picks"
     r"|popular (?:posts|stories|articles)|what to read next|editors?['’]? recommendations"
     # de, fr, es, it, pt, nl, no/sv/da, pl
-    r"|(?:das )?könnte (?:sie|dich) auch interessieren|mehr zum thema|lesen sie auch"
+    r"|(?:das(?: thema)? )?könnte (?:sie|dich) auch interessieren|mehr zum thema|lesen sie auch"
+    r"|mehr themen|zum weiterlesen"
     r"|auch interessant|weitere (?:artikel|beiträge|nachrichten|meldungen)"
     r"|meistgelesen(?:e artikel)?|empfehlungen|weitere themen"
     r"|top[- ]themen(?: (?:bei|auf) [\w .'’&-]+)?|mehr zum thema (?:auf|bei|von) [\w .'’&-]+"
@@ -45,7 +47,7 @@ RELATED_HEADING = re.compile(rf"\s*(?:{_RELATED_LABELS})\s*[:.!…]?\s*", re.IGN
 # A teaser given inline, its label first: "Read more: Storm hits coast", "Also on site.com …".
 LABELLED_TEASER = re.compile(
     rf"\s*(?:{_RELATED_LABELS}|also on [\w.-]+|puedes ver|mira|ver también|dowiedz się więcej)"
-    r"[\s:»>|–—-]+(?P<teaser>\w.*)",
+    r"[\s:»>|–—-]+(?P<teaser>[\w¿¡\"“„«'‘].*)",
     re.IGNORECASE,
 )
 # A list of the story's tags or topics, its label first ("Tags: a, b", "Tags a, b", "Tags").
@@ -57,6 +59,8 @@ TAG_LABEL = re.compile(
 )
 MAX_TAGS_SHARE = 0.3
 MIN_BARE_TEASERS = 2
+# A teaser's trailing marker of what it links to: "Storm hits coast [VIDEO]".
+_MARKER = re.compile(r"\s*\[\w+\]?\W*$")
 MIN_CAPITAL_TEASER_WORDS = 4
 _MAX_TEASER_WORDS = 30
 _MAX_LINKS = 2000
@@ -125,7 +129,8 @@ def drop_trailing_teasers(paras: list[str], links: Container[str]) -> list[str]:
 def drop_inline_teasers(paras: list[str], links: Container[str]) -> list[str]:
     """``paras`` without teasers of other stories set between the story's paragraphs:
     a link's whole text after a related-stories label ("Read more: …"), or a link's
-    whole text in capitals. The first paragraph is never one.
+    whole text in capitals, or a related-stories heading and the teasers under it.
+    The first paragraph is never one.
 
     >>> links = {"bridge to close", "ferry returns for the winter"}
     >>> drop_inline_teasers(["Storm hits.", "Read more: Bridge to close", "It rained."], links)
@@ -134,12 +139,40 @@ def drop_inline_teasers(paras: list[str], links: Container[str]) -> list[str]:
     ['Storm hits.', 'It rained.']
     >>> drop_inline_teasers(["Storm hits.", "Ferry returns for the winter"], links)
     ['Storm hits.', 'Ferry returns for the winter']
+    >>> drop_inline_teasers(["Storm hits.", "Don't miss", "Bridge to close", "It rained."], links)
+    ['Storm hits.', 'It rained.']
     """
-    return paras[:1] + [p for p in paras[1:] if not is_inline_teaser(p, links)]
+    kept = paras[:1]
+    index = 1
+    while index < len(paras):
+        if end := related_block_end(paras, index, links):
+            index = end
+            continue
+        kept += [] if is_inline_teaser(paras[index], links) else [paras[index]]
+        index += 1
+    return kept
+
+
+def related_block_end(paras: list[str], start: int, links: Container[str]) -> int:
+    """Where a block of teasers under a related-stories heading at ``start`` ends
+    (0 when there is no such block): the story goes on after it.
+
+    >>> paras = ["Storm hits.", "Related:", "- Bridge to close [VIDEO]", "It rained."]
+    >>> related_block_end(paras, 1, {"bridge to close"}), related_block_end(paras, 3, set())
+    (3, 0)
+    """
+    if not RELATED_HEADING.fullmatch(paras[start]):
+        return 0
+    end = start + 1
+    while end < len(paras) and is_teaser(_MARKER.sub("", paras[end]), links):
+        end += 1
+    return end if end > start + 1 else 0
 
 
 def is_inline_teaser(para: str, links: Container[str]) -> bool:
-    if (found := LABELLED_TEASER.fullmatch(para)) and is_teaser(found["teaser"], links):
+    if (found := LABELLED_TEASER.fullmatch(para)) and (
+        is_teaser(found["teaser"], links) or is_teaser(para, links)  # the label in the link
+    ):
         return True
     return in_capitals(para) and is_teaser(para, links)
 

@@ -150,3 +150,75 @@ def test_a_sentence_about_photos_stays() -> None:
 def test_a_related_heading_that_ends_the_body_is_not_body() -> None:
     heading = "<p>Top-Themen bei Coastline Courier</p>"
     assert body_of(page(STORY + heading)).split("\n\n") == SENTENCES
+
+
+MORE = [
+    "Work on the ramp starts next week and the contractor expects to finish it by February.",
+    "Villagers on the island said they had waited eleven years for the crossing to come back.",
+    "The board will publish the new timetable in the harbour office once it is agreed.",
+]
+
+
+def split_story(between: str = "") -> str:
+    """A story in two containers of one kind, an advertisement row (and ``between``) apart."""
+    box = '<div class="story-body grid-item">{}</div>'
+    return (
+        '<html><body><h1>Ferry slip to reopen</h1><main><div class="grid">'
+        f'{box.format(STORY)}<aside class="rail"><div class="ad"></div></aside></div>'
+        f'<div class="ad-row"><span>Advertisement</span></div>{between}<div class="grid">'
+        f"{box.format(''.join(f'<p>{s}</p>' for s in MORE))}</div></main></body></html>"
+    )
+
+
+def test_the_rest_of_a_story_split_by_an_advertisement_is_kept() -> None:
+    assert body_of(split_story()).split("\n\n") == [*SENTENCES, *MORE]
+
+
+def test_the_next_post_on_a_list_of_posts_is_not_body() -> None:
+    assert body_of(split_story("<h2>Lighthouse keeper retires</h2>")).split("\n\n") == SENTENCES
+
+
+def test_markdown_json_ld_text_loses_to_the_page_text() -> None:
+    source = "\n\n".join([*SENTENCES[:2], "+++dropcap", *SENTENCES[2:]])
+    source = source.replace("ferry slip", "[ferry slip](https://www.coastline-courier.test/slip)")
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Ferry slip", "articleBody": source})
+    html = f"""<html><head><script type="application/ld+json">{ld}</script></head>
+    <body><article><h1>Ferry slip</h1>{STORY}</article></body></html>"""
+    assert body_of(html).split("\n\n") == SENTENCES
+
+
+def test_the_pages_own_address_shown_as_text_is_not_body() -> None:
+    shown = f'<div itemprop="url">{URL}</div>'
+    assert body_of(page(shown + STORY)).split("\n\n") == SENTENCES
+
+
+def test_a_related_heading_and_its_teasers_between_paragraphs_are_not_body() -> None:
+    teasers = (
+        '<p><a href="/2026/11/bridge.html">Harbour bridge to close in March</a> [VIDEO]</p>'
+        '<p><a href="/2026/11/tides.html">Tide tables change for the winter</a></p>'
+    )
+    body = body_of(between_paragraphs(f"<p><strong>Don't miss</strong></p>{teasers}"))
+    assert body.split("\n\n") == SENTENCES
+
+
+def test_a_further_reading_label_that_ends_the_body_is_not_body() -> None:
+    assert body_of(page(STORY + "<p>Mehr Themen:</p>")).split("\n\n") == SENTENCES
+
+
+def test_a_labelled_teaser_opening_with_a_question_mark_is_not_body() -> None:
+    link = '<a href="/2026/11/slip.html">¿Qué pasa con el muelle?</a>'
+    body = body_of(between_paragraphs(f"<p><strong>PUEDES VER:</strong> {link}</p>"))
+    assert body.split("\n\n") == SENTENCES
+
+
+def test_a_teaser_whose_link_holds_its_label_is_not_body() -> None:
+    teaser = (
+        '<a class="read-more" href="/2026/11/bridge.html"><span>Also on courier.test</span>'
+        "<span>Harbour bridge to close in March</span></a>"
+    )
+    assert body_of(between_paragraphs(teaser)).split("\n\n") == SENTENCES
+
+
+def test_an_unrendered_shortcode_is_not_body() -> None:
+    shortcode = '<p>[button link="/tips/" type="big"] Send us YOUR ferry photos[/button]</p>'
+    assert body_of(page(STORY + shortcode)).split("\n\n") == SENTENCES
