@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import re
+import statistics
 import subprocess
 import sys
 import threading
@@ -90,22 +91,37 @@ def crawl(urls: list[str], name: str, extra: tuple[str, ...]) -> dict[str, float
         "worker_peak_mb": max(sampler.peaks.values(), default=0) / 1024,
         "workers": len(sampler.peaks),
         "pss_peak_mb": sampler.pss_peak / 1024,
+        "quarters": quarters([kib for kib in sampler.rss if kib]),
     }
 
 
+def quarters(samples: list[int]) -> str:
+    """Median and largest of each quarter of the samples (KiB), in MB: whether memory
+    grows through a crawl, or peaks and falls back.
+
+    >>> quarters([n * 1024 for n in (100, 120, 110, 300, 105, 106, 107, 108)])
+    '110/120, 205/300, 106/106, 108/108'
+    """
+    size = max(1, len(samples) // 4)
+    parts = [samples[i * size : (i + 1) * size if i < 3 else None] for i in range(4)]
+    return ", ".join(f"{statistics.median(p) / 1024:.0f}/{max(p) / 1024:.0f}" for p in parts if p)
+
+
 class TreeSampler(threading.Thread):
-    """Samples the processes below ``pid``: each one's VmHWM (KiB), and the largest sum of
-    the tree's PSS (``pid`` included)."""
+    """Samples the processes below ``pid``: each one's VmHWM (KiB), the largest sum of
+    the tree's PSS (``pid`` included), and ``pid``'s own RSS at each sample."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.peaks: dict[int, int] = {}
         self.pss_peak = 0
+        self.rss: list[int] = []
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.wait(0.2):
+            self.rss.append(_status_kib(self.pid, "VmRSS"))
             below = descendants(self.pid)
             for pid in below:
                 self.peaks[pid] = max(self.peaks.get(pid, 0), _status_kib(pid, "VmHWM"))
@@ -168,7 +184,8 @@ def main() -> None:
                   f"{figures['stored']:.0f} stored, peak RSS {figures['peak_mb']:.0f} MB "
                   f"(crawl process), {figures['worker_peak_mb']:.0f} MB (largest of "
                   f"{figures['workers']:.0f} processes below it), peak PSS of all "
-                  f"{figures['pss_peak_mb']:.0f} MB (targets: peak RSS < 250 MB and flat "
+                  f"{figures['pss_peak_mb']:.0f} MB; crawl process RSS median/max MB by "
+                  f"quarter of the run: {figures['quarters']} (targets: peak RSS < 250 MB and flat "
                   "in pages; pages/s >= 1.7x the crawl without workers, "
                   "-s NEWSDESK_EXTRACT_WORKERS=0)", flush=True)  # fmt: skip
 
