@@ -93,6 +93,10 @@ REDIRECT_MAX_TIMES = 5
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 DOWNLOAD_FAIL_ON_DATALOSS = True
 DOWNLOADER_MIDDLEWARES["crawler.middlewares.charset.CharsetFallbackMiddleware"] = 570
+# Meta refresh read from a page's first bytes (crawler/middlewares/metarefresh.py), not
+# from the whole page decoded and kept on the response.
+DOWNLOADER_MIDDLEWARES["scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware"] = None
+DOWNLOADER_MIDDLEWARES["crawler.middlewares.metarefresh.HeadMetaRefreshMiddleware"] = 580
 SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     "crawler.middlewares.traps.RecordingDepthMiddleware": 900,
