@@ -16,14 +16,13 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from crawler.extract.boilerplate import is_boilerplate
+from crawler.extract.boilerplate import SHORT_WORDS, is_boilerplate
 from crawler.extract.captions import drop_captions
 from crawler.extract.clean import key
 from crawler.extract.processors import normalize_text
 from crawler.extract.teasers import drop_inline_teasers, drop_tag_list, drop_trailing_teasers
 
 MIN_REPEATED_RUN = 3
-_SHORT_WORDS = 25
 _STANDFIRST_PARAS = 2
 _STANDFIRST_WORDS = 80
 _SENTENCE_WORDS = 10
@@ -65,7 +64,7 @@ def drop_boilerplate(
     kept: list[str] = []
     seen: set[str] = set()
     for para in paras:
-        short = len(para.split()) <= _SHORT_WORDS
+        short = len(para.split()) <= SHORT_WORDS
         if is_boilerplate(para):
             continue
         if short and pattern is not None and pattern.fullmatch(para):

@@ -69,7 +69,7 @@ CREDIT = re.compile(
 _CREDIT_WORDS = 12
 # A shortcode the site's template left unrendered: "[button link=…]Send us yours[/button]".
 SHORTCODE = re.compile(r"\s*\[(\w+)\b[^\]]*\].*\[/\1\]\s*")
-_SHORT_WORDS = 25
+SHORT_WORDS = 25  # the most words of a paragraph a whole-paragraph pattern is matched against
 
 
 def is_boilerplate(para: str) -> bool:
@@ -85,11 +85,11 @@ def is_boilerplate(para: str) -> bool:
     True
     """
     words = len(para.split())
-    if words <= _SHORT_WORDS and GENERIC_BOILERPLATE.fullmatch(para):
+    if words <= SHORT_WORDS and GENERIC_BOILERPLATE.fullmatch(para):
         return True
     if words <= _CREDIT_WORDS and (CREDIT.fullmatch(para) or TIMESTAMP.fullmatch(para)):
         return True
-    if words <= _SHORT_WORDS and SHORTCODE.fullmatch(para):
+    if words <= SHORT_WORDS and SHORTCODE.fullmatch(para):
         return True
     return is_promotion(para, words)
 

@@ -214,8 +214,7 @@ class GenericPage:
     @cached_property
     def authors(self) -> Filled | None:
         sources = Bylines(self.response, self.ld.get("author"), self.tags_by_key, self.outlets)
-        found = choose_authors(sources.trusted(), sources.late, self.outlets, self.host)
-        return (found[0], found[1]) if found else None
+        return choose_authors(sources.trusted(), sources.late, self.outlets, self.host)
 
     @cached_property
     def host(self) -> str:
@@ -266,7 +265,6 @@ class GenericPage:
         if modified[0][:10] == published[:10] or modified[0][:10] != self.shown_date:
             return None
         return None if is_live_ticker(self.selector, jsonld.types_of(self.ld)) else modified
-
 
     @cached_property
     def shown_date(self) -> str | None:
