@@ -19,6 +19,10 @@ or the reason it was refused; the spider awaits it (Scrapy runs on the asyncio r
 - Workers ignore SIGINT and SIGTERM: the crawl's process decides when to stop, finishes
   or cancels what is waiting, and shuts the pool down (``close``); a worker whose crawl
   was killed exits within ``WATCH_SECONDS``, and the fork server after its workers.
+- Every ``WATCH_SECONDS`` a worker also gives the freed holes of its heap back to the
+  system (``malloc_trim``, as :mod:`crawler.extensions.memory` does in the crawl's
+  process): the lxml trees of a large page are freed when the page is done, and without
+  it a worker's resident size kept the high-water mark of every page it had met.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -39,6 +44,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Headers, Response, TextResponse
 
+from crawler.extensions.memory import malloc_trim
 from crawler.extract.article import Refused, SiteExtractors, build_article
 from crawler.items import Article
 from crawler.middlewares.mirror import MIRROR
@@ -47,7 +53,7 @@ from crawler.stats import Reason
 
 PRELOAD = ["crawler.extract.article"]  # imported once by the fork server
 META_KEYS = ("redirect_urls", MIRROR)  # what the article step reads of the request
-WATCH_SECONDS = 0.5  # how often a worker checks that its crawl is still there
+WATCH_SECONDS = 0.5  # how often a worker checks that its crawl is still there, and trims
 
 
 @dataclass(frozen=True)
@@ -91,18 +97,23 @@ def _extractors() -> SiteExtractors:
     return SiteExtractors()  # one per worker process: a site's selectors compiled once
 
 
-def _start_worker(crawl: int) -> None:
+def _start_worker(crawl: int, trim: bool) -> None:
     """In a new worker: leave SIGINT and SIGTERM to the crawl, and exit once the crawl's
     process ``crawl`` is gone (killed with SIGKILL, it closes nothing: a worker holds
     both ends of its task pipe and would wait forever, and with it the fork server)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    threading.Thread(target=_exit_without, args=(crawl,), daemon=True).start()
+    trimmer = malloc_trim() if trim else None
+    threading.Thread(target=_watch, args=(crawl, trimmer), daemon=True).start()
 
 
-def _exit_without(crawl: int) -> None:
+def _watch(crawl: int, trim: Callable[[int], int] | None) -> None:
+    """Until the crawl's process is gone: every ``WATCH_SECONDS``, return the free pages
+    of the heap (when the C library can), then exit."""
     while _alive(crawl):
         time.sleep(WATCH_SECONDS)
+        if trim is not None:
+            trim(0)
     os._exit(0)
 
 
@@ -123,8 +134,9 @@ def _alive(pid: int) -> bool:
 class ExtractionPool:
     """The worker processes of one crawl, and the in-process step when there are none."""
 
-    def __init__(self, workers: int, pages_per_worker: int = 0) -> None:
+    def __init__(self, workers: int, pages_per_worker: int = 0, trim: bool = True) -> None:
         self.workers = workers
+        self.trim = trim  # workers return freed memory (NEWSDESK_MEMORY_TRIM_INTERVAL > 0)
         self.pages_per_pool = pages_per_worker * workers
         self.executor: ProcessPoolExecutor | None = None
         self.generation = 0  # how many pools were started: a broken one is replaced once
@@ -136,7 +148,11 @@ class ExtractionPool:
         workers = settings.getint("NEWSDESK_EXTRACT_WORKERS", -1)
         if workers < 0:
             workers = os.cpu_count() or 1
-        return cls(workers, settings.getint("NEWSDESK_EXTRACT_WORKER_PAGES"))
+        return cls(
+            workers,
+            settings.getint("NEWSDESK_EXTRACT_WORKER_PAGES"),
+            trim=settings.getfloat("NEWSDESK_MEMORY_TRIM_INTERVAL") > 0,
+        )
 
     async def article(self, response: Response, site: Site | None, extractor: Any) -> Article:
         """The page's article, built in a worker when there are workers; raises
@@ -169,7 +185,7 @@ class ExtractionPool:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(PRELOAD)
             self.executor = ProcessPoolExecutor(
-                self.workers, context, initializer=_start_worker, initargs=(os.getpid(),)
+                self.workers, context, initializer=_start_worker, initargs=(os.getpid(), self.trim)
             )
             self.generation += 1
             self.pages = 0
