@@ -24,6 +24,9 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 4
 # (13% of a crawl's CPU, BENCHMARKS.md).
 CONCURRENT_ITEMS = 4
 DOWNLOAD_DELAY = 0.5
+# Scrapy's downloader, holding a site to CONCURRENT_REQUESTS_PER_DOMAIN also without a delay
+# (crawler/downloader.py).
+DOWNLOADER = "crawler.downloader.SiteBoundDownloader"
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 10.0
