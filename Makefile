@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/newsdesk demo
 
+# The suite on every core (at most 4 test processes); one file or test: .venv/bin/python -m pytest PATH
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --maxprocesses 4 --dist worksteal
 
 # Benchmarks (figures into BENCHMARKS.md, with the commands that produced them):
 # extraction quality and CPU, then crawl throughput, storage, search and memory (about 15 min).
