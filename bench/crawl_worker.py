@@ -66,7 +66,9 @@ def crawl(mode: str, base_url: str, sites_dir: str, db: str, extra: str = "{}") 
         stats = crawler.stats.get_stats() if crawler.stats else {}
     elapsed = (stats["finish_time"] - stats["start_time"]).total_seconds()
     pages = int(stats.get("response_received_count", 0))
-    usage = resource.getrusage(resource.RUSAGE_SELF)
+    own, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
     return {
         "mode": mode,
         "pages": pages,
@@ -74,7 +76,8 @@ def crawl(mode: str, base_url: str, sites_dir: str, db: str, extra: str = "{}") 
         "near_duplicates": int(stats.get(keys.NEAR_DUPLICATES, 0)),
         "elapsed_s": elapsed,
         "pages_per_s": pages / elapsed if elapsed else 0.0,
-        "cpu_s": usage.ru_utime + usage.ru_stime,
+        # The extraction workers' too: run_crawl waits for their fork server at the end.
+        "cpu_s": own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime,
         "max_rss_mb": peak_rss_mb(),
         "finish_reason": stats.get("finish_reason"),
     }

@@ -6,6 +6,15 @@ request ``meta`` the article step reads) to a worker of a ``ProcessPoolExecutor`
 runs the same :func:`~crawler.extract.article.build_article` and sends back the article
 or the reason it was refused; the spider awaits it (Scrapy runs on the asyncio reactor).
 
+- Only where it pays: handing a page to a worker costs CPU of its own (the executor's
+  threads and queues, a fork server that imports the extraction code, workers that warm
+  up), more than a declared site's cheap extraction (about half a millisecond a page). The
+  CPU time each site's pages take to extract is measured where they are extracted; a
+  site whose usual page (the median of its last ``COST_PAGES``) takes less than
+  ``NEWSDESK_EXTRACT_INLINE_MS`` is extracted in the crawl's own process, the others in
+  the workers. A site's first ``COST_PAGES`` pages are extracted here, and the fork
+  server starts with the first page sent to a worker (BENCHMARKS.md, "Extraction on
+  every core").
 - Bounded: ``NEWSDESK_EXTRACT_WORKERS`` processes (default: one per core; 0 extracts in
   the crawl's own process), and no more pages waiting than the requests Scrapy has in
   flight. The workers are replaced after ``NEWSDESK_EXTRACT_WORKER_PAGES`` pages each, so what
@@ -16,6 +25,9 @@ or the reason it was refused; the spider awaits it (Scrapy runs on the asyncio r
 - A worker that dies (killed, out of memory, a crash in C) breaks the pool: a new pool
   takes over and the pages it held are extracted once more; a page that breaks the pool
   again is dropped as ``extraction_failed``, and the crawl goes on.
+- When every crawl of the process is over, :func:`stop_fork_server` stops the fork server
+  and waits for it: nothing outlives the crawl, and the CPU time of the workers (reaped
+  by the fork server) is counted in the crawl's own (``time``, ``wait4``).
 - Workers ignore SIGINT and SIGTERM: the crawl's process decides when to stop, finishes
   or cancels what is waiting, and shuts the pool down (``close``); a worker whose crawl
   was killed exits within ``WATCH_SECONDS``, and the fork server after its workers.
@@ -33,11 +45,13 @@ import os
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import cache
+from statistics import median
 from typing import Any, Self
 
 from scrapy import Request
@@ -53,6 +67,7 @@ from crawler.stats import Reason
 
 PRELOAD = ["crawler.extract.article"]  # imported once by the fork server
 META_KEYS = ("redirect_urls", MIRROR)  # what the article step reads of the request
+COST_PAGES = 5  # a site's pages whose extraction times decide where its next are extracted
 WATCH_SECONDS = 0.5  # how often a worker checks that its crawl is still there, and trims
 
 
@@ -84,12 +99,17 @@ class Page:
         )  # fmt: skip
 
 
-def extract(page: Page, site: Site | None) -> Article | tuple[str, str]:
-    """In a worker: the page's article, or (reason, detail) when it is refused."""
+def extract(page: Page, site: Site | None) -> tuple[Article | tuple[str, str], float]:
+    """In a worker: the page's article, or (reason, detail) when it is refused; and the
+    CPU seconds it took."""
+    started = time.thread_time()
     try:
-        return build_article(page.response(), site, _extractors()(site))
+        result: Article | tuple[str, str] = build_article(
+            page.response(), site, _extractors()(site)
+        )
     except Refused as refused:
-        return refused.reason, refused.detail
+        result = refused.reason, refused.detail
+    return result, time.thread_time() - started
 
 
 @cache
@@ -134,8 +154,12 @@ def _alive(pid: int) -> bool:
 class ExtractionPool:
     """The worker processes of one crawl, and the in-process step when there are none."""
 
-    def __init__(self, workers: int, pages_per_worker: int = 0, trim: bool = True) -> None:
+    def __init__(
+        self, workers: int, pages_per_worker: int = 0, trim: bool = True, inline_ms: float = 0
+    ) -> None:
         self.workers = workers
+        self.inline_seconds = inline_ms / 1000  # 0: every page to the workers
+        self.costs: dict[str, deque[float]] = {}  # per site: CPU seconds of its last pages
         self.trim = trim  # workers return freed memory (NEWSDESK_MEMORY_TRIM_INTERVAL > 0)
         self.pages_per_pool = pages_per_worker * workers
         self.executor: ProcessPoolExecutor | None = None
@@ -152,27 +176,58 @@ class ExtractionPool:
             workers,
             settings.getint("NEWSDESK_EXTRACT_WORKER_PAGES"),
             trim=settings.getfloat("NEWSDESK_MEMORY_TRIM_INTERVAL") > 0,
+            inline_ms=settings.getfloat("NEWSDESK_EXTRACT_INLINE_MS"),
         )
 
     async def article(self, response: Response, site: Site | None, extractor: Any) -> Article:
         """The page's article, built in a worker when there are workers; raises
         :class:`Refused` as :func:`build_article` does."""
-        if not self.workers or not isinstance(response, TextResponse):
-            return build_article(response, site, extractor)
+        key = site.name if site is not None else ""
+        if not self.workers or not isinstance(response, TextResponse) or self._inline(key):
+            started = time.thread_time()
+            try:
+                return build_article(response, site, extractor)
+            finally:
+                self._note(key, time.thread_time() - started)
         page = Page.of(response)
         for attempt in (1, 2):
             generation, executor = self.generation, self._executor()
             try:  # a pool found broken raises at submit, else through the future
-                result = await asyncio.wrap_future(executor.submit(extract, page, site))
+                result, seconds = await asyncio.wrap_future(executor.submit(extract, page, site))
             except BrokenProcessPool:
                 self._replace(generation)
                 if attempt == 2:
                     raise Refused(Reason.EXTRACTION_FAILED, "the extraction worker died") from None
                 continue
+            self._note(key, seconds)
             if isinstance(result, tuple):
                 raise Refused(*result)
             return result
         raise AssertionError("unreachable")
+
+    def _inline(self, key: str) -> bool:
+        """Whether the site's next page is extracted here: with an inline limit, while
+        fewer than ``COST_PAGES`` of its pages were measured or its usual page is cheaper."""
+        if self.inline_seconds <= 0:
+            return False
+        costs = self.costs.get(key)
+        return costs is None or len(costs) < COST_PAGES or median(costs) < self.inline_seconds
+
+    def _note(self, key: str, seconds: float) -> None:
+        self.costs.setdefault(key, deque(maxlen=COST_PAGES)).append(seconds)
+
+    def cost(self, key: str) -> float:
+        """CPU seconds the usual page of site ``key`` ("": pages of no declared site) took
+        to extract, of its last ``COST_PAGES``; 0 before any.
+
+        >>> pool = ExtractionPool(2, inline_ms=3)
+        >>> for ms in (0.4, 0.5, 40, 0.6, 0.5):
+        ...     pool._note("harbour", ms / 1000)
+        >>> round(pool.cost("harbour") * 1000, 1), pool._inline("harbour")
+        (0.5, True)
+        """
+        costs = self.costs.get(key)
+        return median(costs) if costs else 0.0
 
     def _executor(self) -> ProcessPoolExecutor:
         if self.executor is not None and self.pages_per_pool and self.pages >= self.pages_per_pool:
@@ -203,3 +258,13 @@ class ExtractionPool:
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
+
+
+def stop_fork_server() -> None:
+    """Stop this process's fork server and wait for it to exit; for when no crawl of the
+    process extracts any more (its pools are closed). A later pool starts a new one."""
+    from multiprocessing import forkserver
+
+    stop = getattr(forkserver._forkserver, "_stop", None)  # Python's own, for its tests
+    if stop is not None:
+        stop()

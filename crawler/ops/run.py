@@ -9,6 +9,7 @@ from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
 
 from crawler import stats as keys
+from crawler.extract.pool import stop_fork_server
 from crawler.spiders.loader import declared_sites
 from crawler.urls import check_url
 
@@ -107,6 +108,15 @@ class CrawlResult:
         }
 
 
+def start(process: AsyncCrawlerProcess) -> None:
+    """Run the process's crawls to their end, then stop the extraction fork server they
+    shared (:func:`crawler.extract.pool.stop_fork_server`)."""
+    try:
+        process.start()
+    finally:
+        stop_fork_server()
+
+
 def run_crawl(
     site_names: list[str],
     settings: Settings,
@@ -136,7 +146,7 @@ def run_crawl(
         display = Progress(crawlers)
         display.start()
     try:
-        process.start()
+        start(process)
     finally:
         if display is not None:
             display.stop()
@@ -150,7 +160,7 @@ def run_urls(urls: list[str], settings: Settings) -> CrawlResult:
     process = AsyncCrawlerProcess(settings)
     crawler = process.create_crawler(GenericSpider)
     process.crawl(crawler, urls=urls)
-    process.start()
+    start(process)
     return CrawlResult.from_crawler("urls", crawler)
 
 
@@ -192,5 +202,5 @@ def run_import(paths: list[str], settings: Settings, options: ImportOptions) -> 
     process = AsyncCrawlerProcess(settings)
     crawler = process.create_crawler(WarcSpider)
     process.crawl(crawler, paths=tuple(paths), sites=sites, options=options)
-    process.start()
+    start(process)
     return CrawlResult.from_crawler("import", crawler)

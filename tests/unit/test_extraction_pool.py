@@ -18,7 +18,7 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 
 from crawler.extract.article import Refused, build_article
-from crawler.extract.pool import ExtractionPool
+from crawler.extract.pool import COST_PAGES, ExtractionPool
 from crawler.sites import load_sites
 from tests.conftest import FIXTURES
 
@@ -111,3 +111,37 @@ def test_workers_are_replaced_after_their_pages_and_every_page_is_extracted() ->
     assert [a.get("title") for a in articles] == [
         build_article(response(path)).get("title") for path in PAGES[:5]
     ]
+
+
+def test_a_site_whose_pages_are_cheap_is_extracted_in_the_crawls_process() -> None:
+    pool = ExtractionPool(1, inline_ms=10_000)  # every page is cheaper than this
+
+    async def three() -> list[Any]:
+        return [await pool.article(response(path), None, None) for path in PAGES[:3]]
+
+    try:
+        articles = asyncio.run(three())
+        assert pool.executor is None  # no worker was started
+    finally:
+        pool.close()
+    expected = [without_time(build_article(response(path))) for path in PAGES[:3]]
+    assert [without_time(a) for a in articles] == expected
+
+
+def test_pages_that_cost_more_than_the_inline_limit_go_to_the_workers() -> None:
+    pool = ExtractionPool(1, inline_ms=0.001)  # every page costs more than a microsecond
+    pages = sorted((FIXTURES / "eval_sample").glob("*/*.html.gz"))[: COST_PAGES + 1]
+
+    async def measured_then_sent() -> tuple[list[Any], Any]:
+        first = [await pool.article(response(path), None, None) for path in pages[:COST_PAGES]]
+        assert pool.executor is None  # the first pages are extracted here, and measured
+        assert pool.cost("") > 0.000001
+        return first, await pool.article(response(pages[COST_PAGES]), None, None)
+
+    try:
+        first, sent = asyncio.run(measured_then_sent())
+        assert pool.executor is not None  # the next went to a worker
+    finally:
+        pool.close()
+    assert without_time(sent) == without_time(build_article(response(pages[COST_PAGES])))
+    assert all(article.get("title") for article in first)
