@@ -69,7 +69,8 @@ def throughput(results: dict[str, Any], scale: dict[str, Any]) -> list[str]:
         f"A generated site of {scale['crawl_pages']:,} article pages (plus listing pages), "
         "served on 127.0.0.1 from another process; each crawl in a fresh process; same "
         "settings for both (no delay, no autothrottle, the project's concurrency 16/4 per "
-        "domain). CPU ms/page includes the process's start-up (imports, about 1 s).",
+        "domain). CPU ms/page includes the process's start-up (imports, about 1 s) and "
+        "its extraction workers, if any started.",
         "",
         "| run | bare pages/s | pipeline pages/s | ratio | bare CPU ms/page "
         "| pipeline CPU ms/page | bare peak MB | pipeline peak MB |",
