@@ -165,7 +165,11 @@ class ExtractionPool:
         for attempt in (1, 2):
             generation, executor = self.generation, self._executor()
             try:  # a pool found broken raises at submit, else through the future
-                result = await asyncio.wrap_future(executor.submit(extract, page, site))
+                # Submitted from a thread: a submit that starts a worker waits for the
+                # fork server, the first one for its preload (seconds), and the reactor
+                # must go on meanwhile (in-flight downloads would time out).
+                submitted = await asyncio.to_thread(executor.submit, extract, page, site)
+                result = await asyncio.wrap_future(submitted)
             except BrokenProcessPool:
                 self._replace(generation)
                 if attempt == 2:
