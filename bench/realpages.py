@@ -10,7 +10,9 @@ database, in its own process, without politeness delays. Prints pages/s (wall ti
 the whole process, start-up included), articles stored, the crawl process's own peak
 RSS (VmHWM), the largest peak among its extraction workers, and the peak of the sum of
 their proportional set sizes (PSS: pages shared by several processes counted once,
-sampled every 0.2 s). Figures only: nothing here asserts a time.
+sampled every 0.2 s); then, by quarter of the run, the median and largest RSS sample of
+the crawl process, and of the largest process below it (a worker) at each sample.
+Figures only: nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -92,6 +94,7 @@ def crawl(urls: list[str], name: str, extra: tuple[str, ...]) -> dict[str, float
         "workers": len(sampler.peaks),
         "pss_peak_mb": sampler.pss_peak / 1024,
         "quarters": quarters([kib for kib in sampler.rss if kib]),
+        "worker_quarters": quarters([kib for kib in sampler.below_rss if kib]),
     }
 
 
@@ -109,7 +112,8 @@ def quarters(samples: list[int]) -> str:
 
 class TreeSampler(threading.Thread):
     """Samples the processes below ``pid``: each one's VmHWM (KiB), the largest sum of
-    the tree's PSS (``pid`` included), and ``pid``'s own RSS at each sample."""
+    the tree's PSS (``pid`` included), and at each sample ``pid``'s own RSS and the
+    largest RSS below it."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
@@ -117,6 +121,7 @@ class TreeSampler(threading.Thread):
         self.peaks: dict[int, int] = {}
         self.pss_peak = 0
         self.rss: list[int] = []
+        self.below_rss: list[int] = []
         self.done = threading.Event()
 
     def run(self) -> None:
@@ -125,6 +130,7 @@ class TreeSampler(threading.Thread):
             below = descendants(self.pid)
             for pid in below:
                 self.peaks[pid] = max(self.peaks.get(pid, 0), _status_kib(pid, "VmHWM"))
+            self.below_rss.append(max((_status_kib(pid, "VmRSS") for pid in below), default=0))
             pss = sum(_pss_kib(pid) for pid in [self.pid, *below])
             self.pss_peak = max(self.pss_peak, pss)
 
@@ -185,7 +191,8 @@ def main() -> None:
                   f"(crawl process), {figures['worker_peak_mb']:.0f} MB (largest of "
                   f"{figures['workers']:.0f} processes below it), peak PSS of all "
                   f"{figures['pss_peak_mb']:.0f} MB; crawl process RSS median/max MB by "
-                  f"quarter of the run: {figures['quarters']} (targets: peak RSS < 250 MB and flat "
+                  f"quarter of the run: {figures['quarters']}, largest process below it: "
+                  f"{figures['worker_quarters']} (targets: peak RSS < 250 MB and flat "
                   "in pages; pages/s >= 1.7x the crawl without workers, "
                   "-s NEWSDESK_EXTRACT_WORKERS=0)", flush=True)  # fmt: skip
 

@@ -21,7 +21,9 @@ or the reason it was refused; the spider awaits it (Scrapy runs on the asyncio r
   extraction libraries keep between pages (their caches, a fragmented heap) cannot grow
   with a crawl.
 - Workers start from a fork server that imported the extraction code once (not forked
-  from the crawl, whose reactor, threads and database connections they must not share).
+  from the crawl, whose reactor, threads and database connections they must not share),
+  with the tables its libraries fill on first use already built
+  (:mod:`crawler.extract.forkserver`): the workers share those pages.
 - A worker that dies (killed, out of memory, a crash in C) breaks the pool: a new pool
   takes over and the pages it held are extracted once more; a page that breaks the pool
   again is dropped as ``extraction_failed``, and the crawl goes on.
@@ -65,7 +67,7 @@ from crawler.middlewares.mirror import MIRROR
 from crawler.sites import Site
 from crawler.stats import Reason
 
-PRELOAD = ["crawler.extract.article"]  # imported once by the fork server
+PRELOAD = ["crawler.extract.forkserver"]  # imported once by the fork server
 META_KEYS = ("redirect_urls", MIRROR)  # what the article step reads of the request
 COST_PAGES = 5  # a site's pages whose extraction times decide where its next are extracted
 WATCH_SECONDS = 0.5  # how often a worker checks that its crawl is still there, and trims
@@ -193,7 +195,11 @@ class ExtractionPool:
         for attempt in (1, 2):
             generation, executor = self.generation, self._executor()
             try:  # a pool found broken raises at submit, else through the future
-                result, seconds = await asyncio.wrap_future(executor.submit(extract, page, site))
+                # Submitted from a thread: a submit that starts a worker waits for the
+                # fork server, the first one for its preload (seconds), and the reactor
+                # must go on meanwhile (in-flight downloads would time out).
+                submitted = await asyncio.to_thread(executor.submit, extract, page, site)
+                result, seconds = await asyncio.wrap_future(submitted)
             except BrokenProcessPool:
                 self._replace(generation)
                 if attempt == 2:

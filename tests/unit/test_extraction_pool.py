@@ -4,10 +4,12 @@ worker that dies costs no crawl."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import gzip
 import json
 import os
 import signal
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -145,3 +147,25 @@ def test_pages_that_cost_more_than_the_inline_limit_go_to_the_workers() -> None:
         pool.close()
     assert without_time(sent) == without_time(build_article(response(pages[COST_PAGES])))
     assert all(article.get("title") for article in first)
+
+
+def loaded_before_any_page() -> tuple[list[str], bool, bool]:
+    """In a worker: the extraction libraries it holds, whether justext's stop words are
+    built, and whether the collector skips the objects the fork server made."""
+    libraries = ("trafilatura", "htmldate", "dateparser", "justext")
+    external = sys.modules.get("trafilatura.external")
+    built = getattr(external, "JT_STOPLIST", None) is not None
+    return [name for name in libraries if name in sys.modules], built, gc.get_freeze_count() > 0
+
+
+def test_a_new_worker_holds_the_extraction_libraries_before_its_first_page() -> None:
+    # and the tables they fill on first use: built once in the fork server and shared,
+    # not 50-60 MB more in each worker.
+    pool = ExtractionPool(1)
+    try:
+        probe = pool._executor().submit(loaded_before_any_page)
+        libraries, stop_words, frozen = probe.result(timeout=120)
+        assert libraries == ["trafilatura", "htmldate", "dateparser", "justext"]
+        assert stop_words and frozen
+    finally:
+        pool.close()
