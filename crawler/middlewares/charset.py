@@ -11,6 +11,7 @@ NUL bytes, which end libxml2's parse (and so cut the article short), are removed
 
 from __future__ import annotations
 
+import codecs
 from typing import Self
 
 from scrapy import Request
@@ -26,9 +27,10 @@ from w3lib.encoding import (
 from crawler import stats as keys
 
 LEGACY = "cp1252"
+SLICE_BYTES = 64 * 1024  # how much of a page is decoded at a time to count its damage
 
 
-def _utf8_damage(body: bytes) -> tuple[int, int]:
+def _utf8_damage(body: bytes, slice_bytes: int = SLICE_BYTES) -> tuple[int, int]:
     """(bytes UTF-8 cannot decode, non-ASCII characters it can) in ``body``.
 
     >>> _utf8_damage("café “x”".encode("cp1252")), _utf8_damage("café".encode())
@@ -36,9 +38,15 @@ def _utf8_damage(body: bytes) -> tuple[int, int]:
     """
     if body.isascii():
         return 0, 0
-    text = body.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd")
-    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))  # in C, not per char
+    # In slices, through an incremental decoder (a character split between two slices is
+    # read whole): the text of a whole page is up to four times its bytes, at once.
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    bad = non_ascii = 0
+    for start in range(0, len(body), slice_bytes):
+        last = start + slice_bytes >= len(body)
+        text = decoder.decode(body[start : start + slice_bytes], final=last)
+        bad += text.count("\ufffd")
+        non_ascii += len(text) - len(text.encode("ascii", errors="ignore"))  # in C
     return bad, non_ascii - bad
 
 

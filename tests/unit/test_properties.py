@@ -31,6 +31,7 @@ from crawler.extract.processors import (
     strip_byline,
     unique,
 )
+from crawler.middlewares import charset
 from crawler.middlewares.retryafter import retry_after_seconds
 from crawler.urls import TRACKING_PARAMS, canonicalize, rebase, strip_tracking
 from pipelines.dedup import content_hash
@@ -236,3 +237,13 @@ def test_retry_after_http_dates_are_read_to_the_second(when: datetime, now: date
     header = format_datetime(when, usegmt=True)  # an HTTP-date has whole seconds
     expected = max(0.0, (when.replace(microsecond=0) - now).total_seconds())
     assert retry_after_seconds(header, now=now) == expected
+
+
+@given(st.binary(max_size=400), st.integers(1, 9))
+@example("\u00e9\U0001f600\u201c".encode() * 30 + b"\xff\xfe", 7)
+def test_utf8_damage_in_slices_counts_what_one_whole_decode_counts(body: bytes, size: int) -> None:
+    # Slices so small that characters are split between them, as at 64 KiB on large pages.
+    text = body.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    whole = (bad, sum(1 for char in text if not char.isascii()) - bad)
+    assert charset._utf8_damage(body, slice_bytes=size) == whole
