@@ -5,7 +5,7 @@ while ``slot.free_transfer_slots()`` says there is room, and starts each downloa
 an asyncio task; a request counts as transferring only when its task first runs, after
 the loop. With no download delay the loop therefore took the whole queue at once, and
 a site had as many requests in flight as the crawl's ``CONCURRENT_REQUESTS`` (16), not
-its 4: measured on loopback, 11 at once. A pause asked by ``Retry-After``
+its 4: counted on loopback, 11-12 at once. A pause asked by ``Retry-After``
 (:mod:`crawler.middlewares.retryafter`) came after requests already taken off the
 queue. Here a request counts as transferring the moment it leaves the queue.
 With a download delay (the default) Scrapy takes one request a turn, and nothing

@@ -152,6 +152,6 @@ NEWSDESK_GC_THRESHOLD = 5000
 # fresh one (what extraction libraries keep between pages cannot grow with a crawl).
 NEWSDESK_EXTRACT_WORKERS = -1
 NEWSDESK_EXTRACT_WORKER_PAGES = 500
-# A site whose pages take less than this many ms of CPU to extract (moving average) is
-# extracted in the crawl's own process: a worker costs more than that (0: always workers).
+# A site whose usual page (the median of its last five) takes less than this many ms of CPU
+# to extract is extracted in the crawl's own process: a worker costs more (0: always workers).
 NEWSDESK_EXTRACT_INLINE_MS = 3.0

@@ -182,8 +182,9 @@ class ExtractionPool:
         )
 
     async def article(self, response: Response, site: Site | None, extractor: Any) -> Article:
-        """The page's article, built in a worker when there are workers; raises
-        :class:`Refused` as :func:`build_article` does."""
+        """The page's article, built in a worker when there are workers and the site's
+        pages cost more than the inline limit; raises :class:`Refused` as
+        :func:`build_article` does."""
         key = site.name if site is not None else ""
         if not self.workers or not isinstance(response, TextResponse) or self._inline(key):
             started = time.thread_time()
